@@ -1,0 +1,4 @@
+export * from './groups';
+export * from './users';
+export * from './access';
+export * from './audit';

@@ -1,0 +1,64 @@
+import { sqliteTable, integer, text, index, uniqueIndex, primaryKey } from 'drizzle-orm/sqlite-core';
+import { sql } from 'drizzle-orm';
+import { groups, skills } from './groups';
+
+export const USER_STATUSES = ['active', 'deactivated'] as const;
+
+export const users = sqliteTable(
+  'users',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    loginName: text('login_name').notNull(),
+    email: text('email').notNull(),
+    name: text('name').notNull(),
+    /** The name visitors see in a conversation. */
+    nickname: text('nickname').notNull(),
+    /** argon2id, never the password itself. */
+    passwordHash: text('password_hash').notNull(),
+    status: text('status', { enum: USER_STATUSES }).notNull().default('active'),
+    groupId: integer('group_id').references(() => groups.id, { onDelete: 'restrict' }),
+    /** Agent role only: how many conversations he may hold at once. */
+    maxChats: integer('max_chats'),
+    /** Bumped on deactivation, password or permission change: older sessions are refused. */
+    sessionVersion: integer('session_version').notNull().default(1),
+    rowVersion: integer('row_version').notNull().default(1),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull().default(sql`(unixepoch('subsec') * 1000)`),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull().default(sql`(unixepoch('subsec') * 1000)`),
+  },
+  (t) => [
+    uniqueIndex('users_login_name_uq').on(sql`${t.loginName} collate nocase`),
+    // Keyset pagination: each sortable column with id as the tie-breaker.
+    index('users_name_idx').on(sql`${t.name} collate nocase`, t.id),
+    index('users_login_sort_idx').on(sql`${t.loginName} collate nocase`, t.id),
+    index('users_email_idx').on(sql`${t.email} collate nocase`, t.id),
+    index('users_group_idx').on(t.groupId, t.id),
+    index('users_status_idx').on(t.status, t.id),
+  ],
+);
+
+/** The groups a user manages (agent managers): his reach is their subtrees. */
+export const managedGroups = sqliteTable(
+  'managed_groups',
+  {
+    userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    groupId: integer('group_id').notNull().references(() => groups.id, { onDelete: 'restrict' }),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.groupId] }), index('managed_groups_group_idx').on(t.groupId)],
+);
+
+export const userSkills = sqliteTable(
+  'user_skills',
+  {
+    userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    skillId: integer('skill_id').notNull().references(() => skills.id, { onDelete: 'restrict' }),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.skillId] }), index('user_skills_skill_idx').on(t.skillId)],
+);
+
+/** Failed sign-ins per login name (known or not), to slow down guessing. */
+export const loginThrottle = sqliteTable('login_throttle', {
+  loginName: text('login_name').primaryKey(),
+  failures: integer('failures').notNull().default(0),
+  lockedUntil: integer('locked_until').notNull().default(0),
+  lastFailureAt: integer('last_failure_at').notNull().default(0),
+});

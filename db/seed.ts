@@ -1,0 +1,109 @@
+import { eq } from 'drizzle-orm';
+import type { DB } from './client';
+import * as t from './schema';
+import { roleDefaults, type Catalog } from '@/lib/permissions/catalog';
+import { hashPassword } from '@/lib/auth/password';
+import { demoGroups, demoManagerProfile, demoSkills, demoUsers } from '@/seeds/demo';
+
+export function isSeeded(db: DB): boolean {
+  return db.select().from(t.settings).where(eq(t.settings.key, 'preset')).get() !== undefined;
+}
+
+/** The catalog part: built-in roles, account features, and each role's default profile. */
+function seedCatalog(tx: Pick<DB, 'insert'>, catalog: Catalog) {
+  tx.insert(t.settings).values({ key: 'preset', value: catalog.preset }).run();
+  for (const f of catalog.features) tx.insert(t.accountFeatures).values({ key: f.key, enabled: f.enabledByDefault }).run();
+  const enabled = new Set(catalog.features.filter((f) => f.enabledByDefault).map((f) => f.key));
+  const profileIds = new Map<string, number>();
+  for (const role of catalog.roles) {
+    tx.insert(t.roles).values({ key: role.key, name: role.name, rank: role.rank, builtIn: true }).run();
+    const profile = tx
+      .insert(t.profiles)
+      .values({ name: role.name, roleKey: role.key, isDefault: true, description: `Default ${role.name} profile` })
+      .returning({ id: t.profiles.id })
+      .get();
+    tx.insert(t.profileVersions).values({ profileId: profile.id, version: 1, permissions: roleDefaults(role, enabled), note: 'Role defaults' }).run();
+    profileIds.set(role.name, profile.id);
+  }
+  return { profileIds, enabled };
+}
+
+/**
+ * Seed an empty database: the catalog, then the demo account. Idempotent: a database that
+ * was seeded once is never seeded again. Everything happens in one transaction.
+ */
+export async function seedDatabase(db: DB, catalog: Catalog, demoPassword: string): Promise<boolean> {
+  if (isSeeded(db)) return false;
+  // Hash before the transaction: its callback must stay synchronous.
+  const hashes = new Map<string, string>();
+  for (const u of demoUsers) hashes.set(u.loginName, await hashPassword(demoPassword));
+
+  db.transaction(
+    (tx) => {
+      if (isSeeded(tx as unknown as DB)) return;
+      const { profileIds, enabled } = seedCatalog(tx, catalog);
+
+      const managerRole = catalog.roleByKey.get(demoManagerProfile.roleKey)!;
+      const managerPermissions = new Set([...roleDefaults(managerRole, enabled), ...demoManagerProfile.turnOn]);
+      const mp = tx
+        .insert(t.profiles)
+        .values({ name: demoManagerProfile.name, roleKey: managerRole.key, description: demoManagerProfile.description })
+        .returning({ id: t.profiles.id })
+        .get();
+      tx.insert(t.profileVersions).values({ profileId: mp.id, version: 1, permissions: [...managerPermissions], note: 'Demo' }).run();
+      profileIds.set(demoManagerProfile.name, mp.id);
+
+      const groupIds = new Map<string, number>();
+      for (const g of demoGroups) {
+        const row = tx
+          .insert(t.groups)
+          .values({ name: g.name, parentId: g.parent ? groupIds.get(g.parent)! : null })
+          .returning({ id: t.groups.id })
+          .get();
+        groupIds.set(g.name, row.id);
+      }
+      const skillIds = new Map<string, number>();
+      for (const s of demoSkills) skillIds.set(s, tx.insert(t.skills).values({ name: s }).returning({ id: t.skills.id }).get().id);
+
+      const profileRoles = new Map<number, string>();
+      for (const p of tx.select({ id: t.profiles.id, roleKey: t.profiles.roleKey }).from(t.profiles).all()) profileRoles.set(p.id, p.roleKey);
+
+      for (const u of demoUsers) {
+        const user = tx
+          .insert(t.users)
+          .values({
+            loginName: u.loginName,
+            email: `${u.loginName}@example.com`,
+            name: u.name,
+            nickname: u.nickname,
+            passwordHash: hashes.get(u.loginName)!,
+            groupId: groupIds.get(u.group)!,
+            maxChats: u.maxChats ?? null,
+          })
+          .returning({ id: t.users.id })
+          .get();
+        for (const name of u.profiles) {
+          const profileId = profileIds.get(name);
+          if (profileId === undefined) throw new Error(`demo user ${u.loginName}: unknown profile ${name}`);
+          tx.insert(t.userProfiles).values({ userId: user.id, profileId, roleKey: profileRoles.get(profileId)!, version: 1 }).run();
+        }
+        for (const g of u.manages ?? []) tx.insert(t.managedGroups).values({ userId: user.id, groupId: groupIds.get(g)! }).run();
+        for (const s of u.skills ?? []) tx.insert(t.userSkills).values({ userId: user.id, skillId: skillIds.get(s)! }).run();
+      }
+
+      tx.insert(t.auditEvents)
+        .values({
+          actorName: 'system',
+          source: 'system',
+          entityType: 'account',
+          entityId: catalog.preset,
+          entityName: catalog.title,
+          action: 'seed',
+          after: { preset: catalog.preset, users: demoUsers.length },
+        })
+        .run();
+    },
+    { behavior: 'immediate' },
+  );
+  return true;
+}

@@ -1,0 +1,20 @@
+import { expect, type Page } from '@playwright/test';
+import path from 'node:path';
+
+export const DEMO_PASSWORD = 'e2e-demo-password';
+export const PERSONAS = ['admin', 'manager', 'agent'] as const;
+export type Persona = (typeof PERSONAS)[number];
+
+/** One stored login state per persona, written by auth.setup.ts. */
+export const storageStateOf = (persona: Persona) => path.join(__dirname, '.auth', `${persona}.json`);
+
+export async function signIn(page: Page, loginName: string, password = DEMO_PASSWORD) {
+  await page.goto('/login');
+  await page.getByLabel('Login name').fill(loginName);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+}
+
+/** The page's alert; Next.js adds an empty route announcer with role="alert" that is not ours. */
+export const alertOf = (page: Page) => page.getByRole('alert').and(page.locator(':not(#__next-route-announcer__)'));

@@ -1,0 +1,90 @@
+import { expect, test } from '@playwright/test';
+import { alertOf, storageStateOf } from './fixtures';
+
+const usersTable = (page: import('@playwright/test').Page) => page.getByRole('table', { name: 'Users' });
+const loginNames = async (page: import('@playwright/test').Page) =>
+  usersTable(page).getByRole('row').filter({ has: page.getByRole('cell') }).locator('td:nth-child(2)').allTextContents();
+
+test.describe('admin', () => {
+  test.use({ storageState: storageStateOf('admin') });
+
+  test('sees the users list, pages through it, searches and filters by group', async ({ page }) => {
+    await page.goto('/');
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Users' }).click();
+    await expect(page.getByRole('heading', { name: 'Users' })).toBeVisible();
+    await expect(page.getByRole('status').filter({ hasText: 'users' })).toHaveText('44 users');
+    const first = await loginNames(page);
+    expect(first).toHaveLength(20);
+
+    await page.getByRole('link', { name: 'Next page' }).click();
+    await expect(page).toHaveURL(/after=/);
+    const second = await loginNames(page);
+    expect(second).toHaveLength(20);
+    expect(second.filter((l) => first.includes(l))).toEqual([]);
+    await page.getByRole('link', { name: 'Previous page' }).click();
+    await expect(page).toHaveURL(/before=/);
+    expect(await loginNames(page)).toEqual(first);
+
+    await page.getByLabel('Search users').fill('morgan');
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await expect(page.getByRole('status').filter({ hasText: 'user' })).toHaveText('1 user match');
+    expect(await loginNames(page)).toEqual(['manager']);
+
+    await page.getByRole('link', { name: 'Clear filters' }).first().click();
+    await page.getByLabel('Group').selectOption({ label: 'Sales' });
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await expect(page).toHaveURL(/group=/);
+    const sales = usersTable(page).getByRole('row').filter({ has: page.getByRole('cell') });
+    await expect(sales.first()).toBeVisible();
+    for (const group of await sales.locator('td:nth-child(6)').allTextContents()) expect(group).toBe('Sales');
+    expect(await loginNames(page)).toContain('sales');
+  });
+
+  test('sorts by login name both ways', async ({ page }) => {
+    await page.goto('/users?sort=loginName&dir=asc');
+    const asc = await loginNames(page);
+    expect(asc).toEqual([...asc].sort((a, b) => a.localeCompare(b)));
+    await page.getByRole('link', { name: /^Login name/ }).click();
+    await expect(page).toHaveURL(/dir=desc/);
+    await expect(page.getByRole('columnheader', { name: /Login name/ })).toHaveAttribute('aria-sort', 'descending');
+    const desc = await loginNames(page);
+    expect(desc).toEqual([...desc].sort((a, b) => b.localeCompare(a)));
+  });
+
+  test('no match shows an empty state; bad filters a clear message', async ({ page }) => {
+    await page.goto('/users?q=zzzz-no-such-user');
+    await expect(page.getByText('No users match these filters.')).toBeVisible();
+    await page.goto(`/users?q=${'a'.repeat(300)}`);
+    await expect(alertOf(page)).toContainText('Search is too long');
+    await page.goto('/users?status=sleeping');
+    await expect(alertOf(page)).toContainText('Status must be active or deactivated');
+    await page.goto('/users?after=not-a-cursor');
+    await expect(alertOf(page)).toContainText('start from the first page');
+  });
+});
+
+test.describe('agent manager', () => {
+  test.use({ storageState: storageStateOf('manager') });
+
+  test('sees exactly the users of his Support subtree', async ({ page }) => {
+    await page.goto('/users?pageSize=100');
+    const groups = await usersTable(page).getByRole('row').filter({ has: page.getByRole('cell') }).locator('td:nth-child(6)').allTextContents();
+    expect(groups.length).toBeGreaterThan(0);
+    for (const g of groups) expect(['Support', 'Tier 1', 'Tier 2']).toContain(g);
+    expect(await loginNames(page)).not.toContain('sales');
+    // Sales is not even offered as a filter, and asking for it directly finds nobody.
+    await expect(page.getByLabel('Group').locator('option', { hasText: 'Sales' })).toHaveCount(0);
+    await page.goto('/users?q=sales');
+    await expect(page.getByText('No users match these filters.')).toBeVisible();
+  });
+});
+
+test.describe('agent', () => {
+  test.use({ storageState: storageStateOf('agent') });
+
+  test('is refused the users list with a clear page', async ({ page }) => {
+    await page.goto('/users');
+    await expect(page.getByRole('heading', { name: "You don't have access to the users list" })).toBeVisible();
+    await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Users' })).toHaveCount(0);
+  });
+});

@@ -1,0 +1,22 @@
+import 'server-only';
+import { cache } from 'react';
+import { DalError } from '@/lib/dal/errors';
+import { loadPrincipal, type Principal } from '@/lib/dal/principal';
+import { currentSessionUser } from './session';
+
+/**
+ * The session → principal step, once per request: the cookie names a user, the database says
+ * whether he is still active and on the same session version, and what he may do now.
+ */
+export const getPrincipal = cache(async (): Promise<Principal | null> => {
+  const session = await currentSessionUser();
+  if (!session) return null;
+  return loadPrincipal(session.userId, session.sessionVersion, 'ui');
+});
+
+/** For server actions: a signed-out or deactivated caller is refused before anything else. */
+export async function requirePrincipal(): Promise<Principal> {
+  const principal = await getPrincipal();
+  if (!principal) throw new DalError('unauthenticated', 'Your session has ended; sign in again.');
+  return principal;
+}

@@ -1,0 +1,62 @@
+import 'server-only';
+import { getDb } from '@/db/client';
+import * as t from '@/db/schema';
+import { subtreeIds } from '@/lib/permissions/scope';
+import { DalError } from './errors';
+import type { Principal } from './principal';
+
+export type Scope = { kind: 'account' } | { kind: 'groups'; groupIds: ReadonlySet<number> };
+
+export function holds(p: Principal, permissionKey: string): boolean {
+  return p.effective.explain.get(permissionKey)?.allowed ?? false;
+}
+
+/**
+ * How far a held permission reaches: the whole account when any role it comes from is an
+ * account-wide role (Admin), else only the subtree of the groups he manages (an agent
+ * manager). A permission granted by an override reaches no further than the managed groups.
+ */
+export function reachOf(p: Principal, permissionKey: string): 'account' | 'managed-groups' | null {
+  const e = p.effective.explain.get(permissionKey);
+  if (!e?.allowed) return null;
+  const accountWide = e.sources.some(
+    (s) => (s.kind === 'core' || s.kind === 'profile') && p.catalog.roleByKey.get(s.roleKey)?.scope === 'account',
+  );
+  return accountWide ? 'account' : 'managed-groups';
+}
+
+export function managedSubtree(p: Principal): Set<number> {
+  const groups = getDb().select({ id: t.groups.id, parentId: t.groups.parentId }).from(t.groups).all();
+  return subtreeIds(groups, p.managedGroupIds);
+}
+
+/** A refusal is recorded in the security log, then thrown; the refused change never starts. */
+export function deny(p: Principal, action: string, reason: string, code: 'forbidden' | 'not-found' = 'forbidden'): never {
+  try {
+    getDb()
+      .insert(t.deniedAttempts)
+      .values({ actorId: p.userId, actorName: p.loginName, source: p.source, action, reason })
+      .run();
+  } catch (error) {
+    console.error('[switchboard] could not record a denied attempt', error);
+  }
+  throw new DalError(code, reason);
+}
+
+function permissionNames(p: Principal, keys: readonly string[]): string {
+  const names = keys.map((k) => `"${p.catalog.permissionByKey.get(k)?.name ?? k}"`);
+  return names.length === 1 ? names[0]! : `one of ${names.join(', ')}`;
+}
+
+/**
+ * The first line of every verb: the actor holds at least one of `anyOf`; returns how far he
+ * may act (the widest reach among the permissions he holds).
+ */
+export function authorize(p: Principal, action: string, anyOf: readonly string[]): Scope {
+  const reaches = anyOf.map((k) => reachOf(p, k)).filter((r) => r !== null);
+  if (reaches.length === 0) {
+    deny(p, action, `You need the permission ${permissionNames(p, anyOf)} to ${action}.`);
+  }
+  if (reaches.includes('account')) return { kind: 'account' };
+  return { kind: 'groups', groupIds: managedSubtree(p) };
+}

@@ -1,0 +1,48 @@
+import { z } from 'zod';
+
+export type DalErrorCode = 'unauthenticated' | 'forbidden' | 'not-found' | 'invalid' | 'conflict' | 'unavailable';
+
+/** A refusal or failure a person can read: it names what is wrong, never how the code works. */
+export class DalError extends Error {
+  constructor(
+    readonly code: DalErrorCode,
+    message: string,
+    readonly fieldErrors?: Record<string, string[]>,
+  ) {
+    super(message);
+    this.name = 'DalError';
+  }
+}
+
+export type ActionResult<T = undefined> =
+  | { ok: true; data: T; message?: string }
+  | { ok: false; error: string; code: DalErrorCode | 'internal'; fieldErrors?: Record<string, string[]> };
+
+/** The fields of a zod error, by field name, for forms that show each message by its input. */
+export function fieldErrorsOf(error: z.ZodError): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const issue of error.issues) {
+    const field = issue.path.length ? issue.path.join('.') : 'form';
+    (out[field] ??= []).push(issue.message);
+  }
+  return out;
+}
+
+/** Parse input at the boundary: a bad value becomes an "invalid" DalError naming the field. */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
+  const parsed = schema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const fieldErrors = fieldErrorsOf(parsed.error);
+  const first = Object.entries(fieldErrors)[0];
+  const message = first ? `${first[0] === 'form' ? '' : `${first[0]}: `}${first[1][0]}` : 'Invalid input';
+  throw new DalError('invalid', message, fieldErrors);
+}
+
+/** Turn anything thrown by a verb into a small serializable result; never leak a stack trace. */
+export function toActionResult(error: unknown): Extract<ActionResult, { ok: false }> {
+  if (error instanceof DalError) {
+    return { ok: false, error: error.message, code: error.code, ...(error.fieldErrors ? { fieldErrors: error.fieldErrors } : {}) };
+  }
+  console.error('[switchboard] unexpected error', error);
+  return { ok: false, error: 'Something went wrong on our side; nothing was changed. Try again.', code: 'internal' };
+}

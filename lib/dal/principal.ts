@@ -1,0 +1,95 @@
+import 'server-only';
+import { and, eq, sql } from 'drizzle-orm';
+import { getDb } from '@/db/client';
+import * as t from '@/db/schema';
+import type { Catalog } from '@/lib/permissions/catalog';
+import { effectivePermissions, type EffectiveInput, type EffectivePermissions } from '@/lib/permissions/effective';
+import { getCatalog } from './catalog';
+
+export type Source = 'ui' | 'api';
+
+/**
+ * Who is acting, read fresh from the database on every request: his status, his profiles at
+ * the versions he is on, his overrides, the account features. Nothing is trusted from the cookie
+ * beyond his id and session version.
+ */
+export interface Principal {
+  userId: number;
+  loginName: string;
+  name: string;
+  source: Source;
+  catalog: Catalog;
+  effective: EffectivePermissions;
+  roleKeys: ReadonlySet<string>;
+  /** The highest rank among his roles (0 without any). */
+  maxRank: number;
+  managedGroupIds: readonly number[];
+}
+
+/** What the engine needs about one user, read from the database. */
+export function readEffectiveInput(userId: number, now = Date.now()): EffectiveInput {
+  const db = getDb();
+  const profiles = db
+    .select({
+      profileId: t.profiles.id,
+      profileName: t.profiles.name,
+      roleKey: t.userProfiles.roleKey,
+      version: t.profileVersions.version,
+      enabled: t.profileVersions.permissions,
+    })
+    .from(t.userProfiles)
+    .innerJoin(t.profiles, eq(t.profiles.id, t.userProfiles.profileId))
+    .innerJoin(
+      t.profileVersions,
+      and(
+        eq(t.profileVersions.profileId, t.userProfiles.profileId),
+        // A holder is on his own version unless "Save and apply" raised the profile's floor above it.
+        eq(t.profileVersions.version, sql`max(${t.userProfiles.version}, ${t.profiles.floorVersion})`),
+      ),
+    )
+    .where(eq(t.userProfiles.userId, userId))
+    .all();
+  const overrides = db
+    .select({
+      id: t.userOverrides.id,
+      permissionKey: t.userOverrides.permissionKey,
+      effect: t.userOverrides.effect,
+      reason: t.userOverrides.reason,
+      expiresAt: t.userOverrides.expiresAt,
+      createdBy: t.users.name,
+    })
+    .from(t.userOverrides)
+    .innerJoin(t.users, eq(t.users.id, t.userOverrides.createdBy))
+    .where(eq(t.userOverrides.userId, userId))
+    .all()
+    .map((o) => ({ ...o, expiresAt: o.expiresAt ? o.expiresAt.getTime() : null }));
+  return { profiles, overrides, enabledFeatures: enabledFeatures(), now };
+}
+
+export function enabledFeatures(): Set<string> {
+  const rows = getDb().select().from(t.accountFeatures).where(eq(t.accountFeatures.enabled, true)).all();
+  return new Set(rows.map((r) => r.key));
+}
+
+/** The principal of a signed-in user, or null when he is deactivated or his session is stale. */
+export function loadPrincipal(userId: number, sessionVersion: number, source: Source): Principal | null {
+  const db = getDb();
+  const user = db.select().from(t.users).where(eq(t.users.id, userId)).get();
+  if (!user || user.status !== 'active' || user.sessionVersion !== sessionVersion) return null;
+  const catalog = getCatalog();
+  const input = readEffectiveInput(userId);
+  const managed = db.select({ groupId: t.managedGroups.groupId }).from(t.managedGroups).where(eq(t.managedGroups.userId, userId)).all();
+  const roleKeys = new Set(input.profiles.map((p) => p.roleKey));
+  const ranks = [...roleKeys].map((k) => catalog.roleByKey.get(k)?.rank ?? 0);
+  return {
+    userId: user.id,
+    loginName: user.loginName,
+    name: user.name,
+    source,
+    catalog,
+    effective: effectivePermissions(catalog, input),
+    roleKeys,
+    maxRank: Math.max(0, ...ranks),
+    managedGroupIds: managed.map((m) => m.groupId),
+  };
+}

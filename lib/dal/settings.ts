@@ -1,0 +1,82 @@
+import 'server-only';
+import { eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { getDb } from '@/db/client';
+import * as t from '@/db/schema';
+import { CONSOLE } from '@/lib/permissions/console';
+import { authorize } from './authorize';
+import { writeAudit } from './audit';
+import { DalError, parseInput } from './errors';
+import type { Principal } from './principal';
+import { writeTransaction } from './tx';
+
+// Account-wide settings belong to whoever may manage users and roles account-wide.
+const SETTINGS_PERMISSIONS = [CONSOLE.manageUsersAndRoles];
+
+export interface AccountFeatureRow {
+  key: string;
+  name: string;
+  description: string;
+  enabled: boolean;
+  rowVersion: number;
+  /** Permissions that depend on it (off while it is off), and those whose default it decides. */
+  dependents: string[];
+  decides: string[];
+}
+
+export function listAccountFeatures({ ctx }: { ctx: Principal }): AccountFeatureRow[] {
+  const scope = authorize(ctx, 'see account settings', SETTINGS_PERMISSIONS);
+  if (scope.kind !== 'account') throw new DalError('forbidden', 'Account settings are for account-wide administrators.');
+  const rows = new Map(getDb().select().from(t.accountFeatures).all().map((r) => [r.key, r]));
+  const catalog = ctx.catalog;
+  return catalog.features.map((f) => {
+    const row = rows.get(f.key);
+    const decides = new Set<string>();
+    for (const role of catalog.roles) for (const p of role.permissions) if (p.accountFeature === f.key) decides.add(`${p.name} (${role.name})`);
+    return {
+      key: f.key,
+      name: f.name,
+      description: f.description,
+      enabled: row?.enabled ?? false,
+      rowVersion: row?.rowVersion ?? 0,
+      dependents: catalog.permissions.filter((p) => p.feature === f.key).map((p) => p.name),
+      decides: [...decides],
+    };
+  });
+}
+
+export const setAccountFeatureInput = z.strictObject({
+  key: z.string().min(1, 'Feature is required').max(100, 'Feature is too long'),
+  enabled: z.boolean({ error: 'Enabled must be true or false' }),
+  rowVersion: z.number({ error: 'Version is required' }).int().min(0),
+});
+
+export function setAccountFeature({ ctx, input }: { ctx: Principal; input: unknown }): AccountFeatureRow {
+  const scope = authorize(ctx, 'change account settings', SETTINGS_PERMISSIONS);
+  if (scope.kind !== 'account') throw new DalError('forbidden', 'Account settings are for account-wide administrators.');
+  const data = parseInput(setAccountFeatureInput, input);
+  const feature = ctx.catalog.featureByKey.get(data.key);
+  if (!feature) throw new DalError('not-found', `There is no account feature "${data.key}".`, { key: ['Unknown feature'] });
+
+  writeTransaction((tx) => {
+    const before = tx.select().from(t.accountFeatures).where(eq(t.accountFeatures.key, data.key)).get();
+    if (!before) throw new DalError('not-found', `There is no account feature "${data.key}".`, { key: ['Unknown feature'] });
+    if (before.rowVersion !== data.rowVersion) {
+      throw new DalError('conflict', `Someone changed "${feature.name}" since you loaded this page; reload to see the current setting.`);
+    }
+    if (before.enabled === data.enabled) return;
+    tx.update(t.accountFeatures)
+      .set({ enabled: data.enabled, rowVersion: before.rowVersion + 1 })
+      .where(eq(t.accountFeatures.key, data.key))
+      .run();
+    writeAudit(tx, ctx, {
+      entityType: 'account-feature',
+      entityId: data.key,
+      entityName: feature.name,
+      action: data.enabled ? 'enable' : 'disable',
+      before: { enabled: before.enabled },
+      after: { enabled: data.enabled },
+    });
+  });
+  return listAccountFeatures({ ctx }).find((f) => f.key === data.key)!;
+}

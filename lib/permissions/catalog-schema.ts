@@ -1,0 +1,58 @@
+import { z } from 'zod';
+
+/**
+ * The shape of a catalog as written in seeds/catalogs. Checked with zod when loaded
+ * (see loadCatalog), so a bad entry stops start-up with a message that names it.
+ */
+const key = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'a key is lower-case words joined by "-"');
+
+export const featureSchema = z.strictObject({
+  key,
+  name: z.string().min(1),
+  description: z.string().min(1),
+  enabledByDefault: z.boolean(),
+});
+
+export const permissionMetaSchema = z.strictObject({
+  category: z.string().min(1),
+  /** An account feature this permission depends on: while the feature is off, nobody has it. */
+  feature: key.optional(),
+});
+
+export const defaultStateSchema = z.enum(['on', 'off', 'account']);
+
+export const rolePermissionSchema = z.strictObject({
+  key,
+  name: z.string().min(1),
+  definition: z.string().min(1),
+  default: defaultStateSchema,
+  /** For default "account": the account feature that decides it. */
+  accountFeature: key.optional(),
+  requires: z.array(key).optional(),
+});
+
+export const corePermissionSchema = z.strictObject({ key, name: z.string().min(1) });
+
+export const roleSchema = z.strictObject({
+  key,
+  name: z.string().min(1),
+  rank: z.number().int().min(1),
+  /**
+   * Where the role's management permissions reach: the whole account, or only the subtree of
+   * the groups the user manages (LivePerson's agent managers).
+   */
+  scope: z.enum(['account', 'managed-groups']),
+  core: z.array(corePermissionSchema),
+  permissions: z.array(rolePermissionSchema).min(1),
+});
+
+export const catalogSchema = z.strictObject({
+  preset: key,
+  title: z.string().min(1),
+  features: z.array(featureSchema),
+  permissions: z.record(key, permissionMetaSchema),
+  roles: z.array(roleSchema).min(1),
+});
+
+export type CatalogInput = z.input<typeof catalogSchema>;
+export type DefaultState = z.infer<typeof defaultStateSchema>;

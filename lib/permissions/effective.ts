@@ -1,0 +1,137 @@
+import type { Catalog } from './catalog';
+import { PermissionBits } from './bitset';
+
+/** One profile a user holds, at the version he is on. */
+export interface HeldProfile {
+  profileId: number;
+  profileName: string;
+  roleKey: string;
+  version: number;
+  /** Configurable permissions switched on in that version. */
+  enabled: readonly string[];
+}
+
+export interface PermissionOverride {
+  id: number;
+  permissionKey: string;
+  effect: 'grant' | 'revoke';
+  reason: string;
+  createdBy: string;
+  /** Epoch milliseconds; null for no expiry. */
+  expiresAt: number | null;
+}
+
+export interface EffectiveInput {
+  profiles: readonly HeldProfile[];
+  overrides: readonly PermissionOverride[];
+  enabledFeatures: ReadonlySet<string>;
+  /** Epoch milliseconds: overrides that expired by then no longer count. */
+  now: number;
+}
+
+export type PermissionSource =
+  | { kind: 'core'; roleKey: string; roleName: string }
+  | { kind: 'profile'; profileId: number; profileName: string; roleKey: string; version: number }
+  | { kind: 'grant'; overrideId: number; by: string; reason: string; expiresAt: number | null };
+
+export type MissingReason =
+  | { kind: 'not-in-profiles' }
+  | { kind: 'revoked'; overrideId: number; by: string; reason: string; expiresAt: number | null }
+  | { kind: 'feature-off'; feature: string; featureName: string }
+  | { kind: 'grant-expired'; overrideId: number; by: string; expiredAt: number };
+
+export interface Explanation {
+  key: string;
+  allowed: boolean;
+  /** Where the permission comes from (also filled when something then takes it away). */
+  sources: PermissionSource[];
+  /** Why he lacks it; empty when allowed. */
+  missing: MissingReason[];
+}
+
+export interface EffectivePermissions {
+  bits: PermissionBits;
+  /** The explanation of every permission of the catalog, by key. */
+  explain: ReadonlyMap<string, Explanation>;
+}
+
+const isLive = (o: PermissionOverride, now: number) => o.expiresAt === null || o.expiresAt > now;
+
+/**
+ * The effective permissions of one user (DESIGN.md): for each held profile, its role's core
+ * permissions plus its enabled toggles; plus live grant overrides, minus live revoke overrides
+ * (core permissions cannot be revoked); minus whatever a switched-off account feature takes away.
+ * Pure: everything it needs comes in `input`.
+ */
+export function effectivePermissions(catalog: Catalog, input: EffectiveInput): EffectivePermissions {
+  const explain = new Map<string, Explanation>();
+  for (const p of catalog.permissions) explain.set(p.key, { key: p.key, allowed: false, sources: [], missing: [] });
+  const entry = (key: string) => explain.get(key);
+
+  const coreKeys = new Set<string>();
+  for (const held of input.profiles) {
+    const role = catalog.roleByKey.get(held.roleKey);
+    if (!role) continue; // a role that left the catalog grants nothing
+    for (const c of role.core) {
+      coreKeys.add(c.key);
+      entry(c.key)?.sources.push({ kind: 'core', roleKey: role.key, roleName: role.name });
+    }
+    for (const key of held.enabled) {
+      if (!role.permissionByKey.has(key)) continue; // not a permission of this role: ignored
+      entry(key)?.sources.push({
+        kind: 'profile',
+        profileId: held.profileId,
+        profileName: held.profileName,
+        roleKey: role.key,
+        version: held.version,
+      });
+    }
+  }
+
+  const revoked = new Set<string>();
+  for (const o of input.overrides) {
+    const e = entry(o.permissionKey);
+    if (!e) continue;
+    if (!isLive(o, input.now)) {
+      if (o.effect === 'grant') {
+        e.missing.push({ kind: 'grant-expired', overrideId: o.id, by: o.createdBy, expiredAt: o.expiresAt! });
+      }
+      continue;
+    }
+    if (o.effect === 'grant') {
+      e.sources.push({ kind: 'grant', overrideId: o.id, by: o.createdBy, reason: o.reason, expiresAt: o.expiresAt });
+    } else if (!coreKeys.has(o.permissionKey)) {
+      revoked.add(o.permissionKey);
+      e.missing.push({ kind: 'revoked', overrideId: o.id, by: o.createdBy, reason: o.reason, expiresAt: o.expiresAt });
+    }
+  }
+
+  const bits = new PermissionBits(catalog.permissions.length);
+  for (const meta of catalog.permissions) {
+    const e = explain.get(meta.key)!;
+    if (meta.feature && !input.enabledFeatures.has(meta.feature)) {
+      e.missing.push({ kind: 'feature-off', feature: meta.feature, featureName: catalog.featureByKey.get(meta.feature)?.name ?? meta.feature });
+    }
+    if (e.sources.length === 0) e.missing.unshift({ kind: 'not-in-profiles' });
+    e.allowed = e.sources.length > 0 && !e.missing.some((m) => m.kind === 'revoked' || m.kind === 'feature-off');
+    if (e.allowed) {
+      e.missing = [];
+      bits.set(meta.bit);
+    }
+  }
+  return { bits, explain };
+}
+
+/** Bits of a list of permission keys; unknown keys are ignored. */
+export function bitsOf(catalog: Catalog, keys: Iterable<string>): PermissionBits {
+  const bits = new PermissionBits(catalog.permissions.length);
+  for (const key of keys) {
+    const meta = catalog.permissionByKey.get(key);
+    if (meta) bits.set(meta.bit);
+  }
+  return bits;
+}
+
+export function keysOf(catalog: Catalog, bits: PermissionBits): string[] {
+  return [...bits.bits()].map((b) => catalog.permissions[b]!.key);
+}

@@ -1,0 +1,5 @@
+export * from './catalog';
+export * from './bitset';
+export * from './effective';
+export * from './console';
+export * from './scope';
