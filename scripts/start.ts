@@ -28,6 +28,7 @@ function buildIsCurrent(): boolean {
 }
 
 async function main() {
+  process.env.NEXT_TELEMETRY_DISABLED ??= '1'; // no network calls from a console on a closed network
   const env = readEnv();
   const prepared = await prepareDatabase({ file: env.SWITCHBOARD_DB, preset: env.SWITCHBOARD_PRESET, demoPassword: env.SWITCHBOARD_DEMO_PASSWORD });
   prepared.db.$client.close();

@@ -45,7 +45,7 @@ export function deny(p: Principal, action: string, reason: string, code: 'forbid
 
 function permissionNames(p: Principal, keys: readonly string[]): string {
   const names = keys.map((k) => `"${p.catalog.permissionByKey.get(k)?.name ?? k}"`);
-  return names.length === 1 ? names[0]! : `one of ${names.join(', ')}`;
+  return names.length === 1 ? `the permission ${names[0]!}` : `one of the permissions ${names.join(', ')}`;
 }
 
 /**
@@ -55,7 +55,7 @@ function permissionNames(p: Principal, keys: readonly string[]): string {
 export function authorize(p: Principal, action: string, anyOf: readonly string[]): Scope {
   const reaches = anyOf.map((k) => reachOf(p, k)).filter((r) => r !== null);
   if (reaches.length === 0) {
-    deny(p, action, `You need the permission ${permissionNames(p, anyOf)} to ${action}.`);
+    deny(p, action, `You need ${permissionNames(p, anyOf)} to ${action}.`);
   }
   if (reaches.includes('account')) return { kind: 'account' };
   return { kind: 'groups', groupIds: managedSubtree(p) };

@@ -1,17 +1,22 @@
 import { defineConfig } from 'vitest/config';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.dirname(fileURLToPath(import.meta.url));
 
 export default defineConfig({
   resolve: {
     alias: {
-      '@': path.resolve(__dirname),
+      '@': root,
       // 'server-only' throws outside React Server Components; unit tests run the server code directly.
-      'server-only': path.resolve(__dirname, 'lib/testing/empty-module.ts'),
+      'server-only': path.join(root, 'lib/testing/empty-module.ts'),
     },
   },
   test: {
     include: ['lib/**/*.test.ts', 'seeds/**/*.test.ts', 'db/**/*.test.ts', 'app/**/*.test.ts'],
     environment: 'node',
+    // next-auth imports 'next/server' without an extension; let Vite resolve it.
+    server: { deps: { inline: ['next-auth'] } },
     pool: 'forks',
     maxWorkers: 2,
   },

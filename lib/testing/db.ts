@@ -1,0 +1,48 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { eq } from 'drizzle-orm';
+import { migrateDatabase, openDatabase, setDbForTesting, type DB } from '@/db/client';
+import { seedDatabase } from '@/db/seed';
+import * as t from '@/db/schema';
+import { loadPrincipal, type Principal } from '@/lib/dal/principal';
+import { presetCatalog } from '@/seeds/presets';
+
+export const TEST_PASSWORD = 'test-password-1';
+
+/**
+ * A real SQLite file, migrated and seeded with the LivePerson catalog and the demo account,
+ * made the process's database. Each test file gets its own.
+ */
+export async function createTestDatabase(): Promise<DB> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-test-'));
+  const db = openDatabase(path.join(dir, 'test.db'), 2000);
+  migrateDatabase(db);
+  await seedDatabase(db, presetCatalog('liveperson'), TEST_PASSWORD);
+  setDbForTesting(db);
+  return db;
+}
+
+export function userByLogin(db: DB, loginName: string) {
+  const user = db.select().from(t.users).where(eq(t.users.loginName, loginName)).get();
+  if (!user) throw new Error(`no user ${loginName}`);
+  return user;
+}
+
+/** The principal of a demo user, as a request from the console would load it. */
+export function principalOf(db: DB, loginName: string, source: 'ui' | 'api' = 'ui'): Principal {
+  const user = userByLogin(db, loginName);
+  const principal = loadPrincipal(user.id, user.sessionVersion, source);
+  if (!principal) throw new Error(`${loginName} has no principal`);
+  return principal;
+}
+
+/** A snapshot of every table, to prove that a refused write changed nothing. */
+export function snapshot(db: DB, except: string[] = ['denied_attempts', 'login_throttle']): Record<string, unknown[]> {
+  const tables = db.$client
+    .prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like '__drizzle%'")
+    .all() as { name: string }[];
+  const out: Record<string, unknown[]> = {};
+  for (const { name } of tables) if (!except.includes(name)) out[name] = db.$client.prepare(`select * from "${name}"`).all();
+  return out;
+}
