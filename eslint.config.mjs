@@ -17,6 +17,7 @@ export default defineConfig([
   {
     // Only lib/dal and db/ may import the database client (STYLE.md, habit 2).
     files: ['app/**', 'components/**', 'lib/permissions/**', 'lib/auth/**'],
+    ignores: ['**/*.test.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ group: ['@/db/client', '@/db/*'], message: 'Go through lib/dal: only lib/dal and db/ touch the database.' }] }],
     },
