@@ -7,3 +7,23 @@ export { holds, reachOf } from './authorize';
 export { listUsers, userFilterOptions, type UserPage, type UserRow, type UserFilterOptions } from './users';
 export { listAccountFeatures, setAccountFeature, type AccountFeatureRow } from './settings';
 export { verifyCredentials, type SignInResult } from './sign-in';
+export {
+  listProfiles,
+  profileRoleChoices,
+  getProfile,
+  newProfileDraft,
+  previewProfileChange,
+  createProfile,
+  duplicateProfile,
+  saveProfile,
+  rollbackProfile,
+  applyProfileToAll,
+  deleteProfile,
+  compareProfiles,
+  profileVersionDiff,
+  type ProfileSummary,
+  type ProfileDetail,
+  type ProfilePermissionRow,
+  type ProfileImpact,
+  type ComparisonRow,
+} from './profiles';

@@ -3,3 +3,5 @@ export * from './bitset';
 export * from './effective';
 export * from './console';
 export * from './scope';
+export * from './profile-rules';
+export * from './grant-rules';

@@ -1,0 +1,563 @@
+import 'server-only';
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { getDb } from '@/db/client';
+import * as t from '@/db/schema';
+import { roleDefaults, type Role, type RolePermission } from '@/lib/permissions/catalog';
+import { CONSOLE } from '@/lib/permissions/console';
+import { effectivePermissions } from '@/lib/permissions/effective';
+import { grantRefusal, type Granter } from '@/lib/permissions/grant-rules';
+import { diffKeys, profileProblems } from '@/lib/permissions/profile-rules';
+import {
+  compareProfilesInput,
+  createProfileInput,
+  duplicateProfileInput,
+  listProfilesInput,
+  previewProfileInput,
+  profileIdInput,
+  rollbackProfileInput,
+  saveProfileInput,
+  versionDiffInput,
+  versionedProfileInput,
+} from '@/lib/schemas/profiles';
+import { writeAudit } from './audit';
+import { deny, reachOf } from './authorize';
+import { DalError, parseInput } from './errors';
+import { enabledFeatures, readEffectiveInput, type Principal } from './principal';
+import { writeTransaction, type Tx } from './tx';
+
+// ---------------------------------------------------------------------------------------------
+// Who may manage which profiles
+
+const ROLE_PROFILE_PERMISSION: Record<string, string> = {
+  agent: CONSOLE.manageAgentProfilesInGroup,
+  'agent-manager': CONSOLE.manageAgentManagerProfilesInGroup,
+};
+
+/** The roles whose profiles the actor manages: all of them, or those his permissions name. */
+function manageableRoles(ctx: Principal): 'all' | Set<string> {
+  if (reachOf(ctx, CONSOLE.manageProfiles) === 'account') return 'all';
+  const roles = new Set<string>();
+  for (const [roleKey, permission] of Object.entries(ROLE_PROFILE_PERMISSION)) if (reachOf(ctx, permission)) roles.add(roleKey);
+  return roles;
+}
+
+function requireProfileArea(ctx: Principal, action: string): 'all' | Set<string> {
+  const roles = manageableRoles(ctx);
+  if (roles === 'all' || roles.size) return roles;
+  const names = [CONSOLE.manageProfiles, CONSOLE.manageAgentProfilesInGroup, CONSOLE.manageAgentManagerProfilesInGroup]
+    .map((k) => `"${ctx.catalog.permissionByKey.get(k)?.name ?? k}"`)
+    .join(', ');
+  return deny(ctx, action, `You need one of the permissions ${names} to ${action}.`);
+}
+
+const mayManageRole = (roles: 'all' | Set<string>, roleKey: string) => roles === 'all' || roles.has(roleKey);
+
+function granterOf(ctx: Principal): Granter {
+  return {
+    holds: (key) => ctx.effective.explain.get(key)?.allowed ?? false,
+    accountWide: reachOf(ctx, CONSOLE.manageProfiles) === 'account' || reachOf(ctx, CONSOLE.manageUsersAndRoles) === 'account',
+  };
+}
+
+function roleOf(ctx: Principal, roleKey: string): Role {
+  const role = ctx.catalog.roleByKey.get(roleKey);
+  if (!role) throw new DalError('invalid', `There is no role "${roleKey}".`, { roleKey: ['Unknown role'] });
+  return role;
+}
+
+/** Refuse, naming them, any permission the actor may not switch on in a profile of `role`. */
+function assertMayGrant(ctx: Principal, role: Role, keys: readonly string[], action: string): void {
+  const defaults = new Set(roleDefaults(role, enabledFeatures()));
+  const granter = granterOf(ctx);
+  const refusals = keys.map((k) => grantRefusal(granter, role, k, defaults)).filter((r): r is string => r !== null);
+  if (refusals.length) deny(ctx, action, refusals.join(' '));
+}
+
+/** Server-side validity: known, configurable permissions of the role, prerequisites met. */
+function assertValidPermissions(ctx: Principal, role: Role, keys: readonly string[]): string[] {
+  const problems = profileProblems(role, keys);
+  if (problems.length) {
+    const name = (k: string) => `"${ctx.catalog.permissionByKey.get(k)?.name ?? k}"`;
+    const messages = problems.map((p) =>
+      p.kind === 'unknown'
+        ? `${name(p.key)} is not a permission of the ${role.name} role.`
+        : p.kind === 'core'
+          ? `${name(p.key)} is a core permission of the ${role.name} role: always on, it cannot be toggled.`
+          : `${name(p.key)} requires ${name(p.requires)}; turn both on or both off.`,
+    );
+    throw new DalError('invalid', messages[0]!, { permissions: messages });
+  }
+  return [...new Set(keys)].sort();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reads
+
+export interface ProfileSummary {
+  id: number;
+  name: string;
+  description: string;
+  roleKey: string;
+  roleName: string;
+  isDefault: boolean;
+  headVersion: number;
+  holders: number;
+  updatedAt: number;
+  updatedByName: string | null;
+}
+
+function summaries(where: ReturnType<typeof and> | undefined): ProfileSummary[] {
+  const db = getDb();
+  const holders = db
+    .select({ profileId: t.userProfiles.profileId, n: sql<number>`count(*)`.as('n') })
+    .from(t.userProfiles)
+    .groupBy(t.userProfiles.profileId)
+    .as('holders');
+  return db
+    .select({
+      id: t.profiles.id,
+      name: t.profiles.name,
+      description: t.profiles.description,
+      roleKey: t.profiles.roleKey,
+      roleName: t.roles.name,
+      isDefault: t.profiles.isDefault,
+      headVersion: t.profiles.headVersion,
+      holders: sql<number>`coalesce(${holders.n}, 0)`,
+      updatedAt: t.profiles.updatedAt,
+      updatedByName: t.users.name,
+    })
+    .from(t.profiles)
+    .innerJoin(t.roles, eq(t.roles.key, t.profiles.roleKey))
+    .leftJoin(holders, eq(holders.profileId, t.profiles.id))
+    .leftJoin(t.users, eq(t.users.id, t.profiles.updatedBy))
+    .where(where)
+    .orderBy(asc(t.roles.rank), desc(t.profiles.isDefault), sql`${t.profiles.name} collate nocase`)
+    .all()
+    .map((r) => ({ ...r, updatedAt: r.updatedAt.getTime() }));
+}
+
+export function listProfiles({ ctx, input }: { ctx: Principal; input: unknown }): ProfileSummary[] {
+  const roles = requireProfileArea(ctx, 'see profiles');
+  const q = parseInput(listProfilesInput, input);
+  const conditions = [];
+  if (roles !== 'all') conditions.push(inArray(t.profiles.roleKey, [...roles]));
+  if (q.role) conditions.push(eq(t.profiles.roleKey, q.role));
+  return summaries(and(...conditions));
+}
+
+/** The roles a new profile may be created in, by this actor. */
+export function profileRoleChoices({ ctx }: { ctx: Principal }): { key: string; name: string }[] {
+  const roles = requireProfileArea(ctx, 'see profiles');
+  return ctx.catalog.roles.filter((r) => mayManageRole(roles, r.key)).map((r) => ({ key: r.key, name: r.name }));
+}
+
+/** A profile the actor may manage, or "not found": one he may not manage does not exist for him. */
+function visibleProfile(ctx: Principal, id: number, action: string) {
+  const roles = requireProfileArea(ctx, action);
+  const row = getDb().select().from(t.profiles).where(eq(t.profiles.id, id)).get();
+  if (!row || !mayManageRole(roles, row.roleKey)) throw new DalError('not-found', 'There is no such profile.');
+  return row;
+}
+
+function versionPermissions(profileId: number, version: number): string[] {
+  const row = getDb()
+    .select({ permissions: t.profileVersions.permissions })
+    .from(t.profileVersions)
+    .where(and(eq(t.profileVersions.profileId, profileId), eq(t.profileVersions.version, version)))
+    .get();
+  if (!row) throw new DalError('not-found', `This profile has no version ${version}.`, { version: ['Unknown version'] });
+  return row.permissions;
+}
+
+/** Holders by the version they are on: their own, unless "Save and apply" raised the floor. */
+function holdersByVersion(profileId: number): Map<number, number> {
+  const rows = getDb()
+    .select({ version: sql<number>`max(${t.userProfiles.version}, ${t.profiles.floorVersion})`, n: sql<number>`count(*)` })
+    .from(t.userProfiles)
+    .innerJoin(t.profiles, eq(t.profiles.id, t.userProfiles.profileId))
+    .where(eq(t.userProfiles.profileId, profileId))
+    .groupBy(sql`1`)
+    .all();
+  return new Map(rows.map((r) => [r.version, r.n]));
+}
+
+export interface ProfilePermissionRow extends RolePermission {
+  roleDefault: boolean;
+  /** Set while the account feature it depends on is off. */
+  featureOff: string | null;
+  /** Why the actor may not switch it on; null when he may. */
+  grantRefusal: string | null;
+}
+
+export interface ProfileDetail extends ProfileSummary {
+  rowVersion: number;
+  floorVersion: number;
+  permissions: string[];
+  core: { key: string; name: string }[];
+  rolePermissions: ProfilePermissionRow[];
+  defaults: string[];
+  versions: { version: number; note: string; createdByName: string | null; createdAt: number; holders: number }[];
+}
+
+function rolePermissionRows(ctx: Principal, role: Role): { rows: ProfilePermissionRow[]; defaults: string[] } {
+  const features = enabledFeatures();
+  const defaults = roleDefaults(role, features);
+  const defaultSet = new Set(defaults);
+  const granter = granterOf(ctx);
+  const rows = role.permissions.map((p) => {
+    const feature = ctx.catalog.permissionByKey.get(p.key)?.feature;
+    return {
+      ...p,
+      roleDefault: defaultSet.has(p.key),
+      featureOff: feature && !features.has(feature) ? (ctx.catalog.featureByKey.get(feature)?.name ?? feature) : null,
+      grantRefusal: grantRefusal(granter, role, p.key, defaultSet),
+    };
+  });
+  return { rows, defaults };
+}
+
+export function getProfile({ ctx, input }: { ctx: Principal; input: unknown }): ProfileDetail {
+  const { id } = parseInput(profileIdInput, input);
+  const row = visibleProfile(ctx, id, 'see profiles');
+  const role = roleOf(ctx, row.roleKey);
+  const summary = summaries(eq(t.profiles.id, id))[0]!;
+  const byVersion = holdersByVersion(id);
+  const versions = getDb()
+    .select({ version: t.profileVersions.version, note: t.profileVersions.note, createdAt: t.profileVersions.createdAt, createdByName: t.users.name })
+    .from(t.profileVersions)
+    .leftJoin(t.users, eq(t.users.id, t.profileVersions.createdBy))
+    .where(eq(t.profileVersions.profileId, id))
+    .orderBy(desc(t.profileVersions.version))
+    .all()
+    .map((v) => ({ ...v, createdAt: v.createdAt.getTime(), holders: byVersion.get(v.version) ?? 0 }));
+  const { rows, defaults } = rolePermissionRows(ctx, role);
+  return {
+    ...summary,
+    rowVersion: row.rowVersion,
+    floorVersion: row.floorVersion,
+    permissions: versionPermissions(id, row.headVersion),
+    core: role.core,
+    rolePermissions: rows,
+    defaults,
+    versions,
+  };
+}
+
+/** What a new profile of `roleKey` starts from, for the "Add profile" form. */
+export function newProfileDraft({ ctx, input }: { ctx: Principal; input: unknown }) {
+  const { roleKey } = parseInput(createProfileInput.pick({ roleKey: true }), input);
+  const roles = requireProfileArea(ctx, 'add profiles');
+  if (!mayManageRole(roles, roleKey)) throw new DalError('not-found', `There is no role "${roleKey}" you can add profiles to.`);
+  const role = roleOf(ctx, roleKey);
+  const { rows, defaults } = rolePermissionRows(ctx, role);
+  return { roleKey: role.key, roleName: role.name, core: role.core, rolePermissions: rows, defaults };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Impact preview
+
+export interface ProfileImpact {
+  /** Users whose permissions change now (every holder for "Save and apply", none otherwise). */
+  affectedUsers: number;
+  holders: number;
+  /** Holders on a version older than the current one (they may gain or lose more). */
+  holdersBehind: number;
+  gains: string[];
+  losses: string[];
+  warnings: string[];
+}
+
+const CONSOLE_KEYS = Object.values(CONSOLE) as string[];
+
+/** Would these users still hold `key` if the profile's holders were on `permissions`? */
+function holdersAfter(userIds: number[], profileId: number, permissions: readonly string[], key: string, ctx: Principal): number[] {
+  return userIds.filter((userId) => {
+    const input = readEffectiveInput(userId);
+    const profiles = input.profiles.map((p) => (p.profileId === profileId ? { ...p, enabled: permissions } : p));
+    return effectivePermissions(ctx.catalog, { ...input, profiles }).explain.get(key)?.allowed;
+  });
+}
+
+/** Active users who may manage profiles today (few: the admins). */
+function activeProfileManagers(ctx: Principal): number[] {
+  const roleKeys = ctx.catalog.roles.filter((r) => r.permissionByKey.has(CONSOLE.manageProfiles)).map((r) => r.key);
+  const db = getDb();
+  const candidates = db
+    .selectDistinct({ id: t.users.id })
+    .from(t.users)
+    .innerJoin(t.userProfiles, eq(t.userProfiles.userId, t.users.id))
+    .where(and(eq(t.users.status, 'active'), roleKeys.length ? inArray(t.userProfiles.roleKey, roleKeys) : sql`0`))
+    .all()
+    .map((r) => r.id);
+  const granted = db
+    .selectDistinct({ id: t.userOverrides.userId })
+    .from(t.userOverrides)
+    .innerJoin(t.users, eq(t.users.id, t.userOverrides.userId))
+    .where(and(eq(t.userOverrides.permissionKey, CONSOLE.manageProfiles), eq(t.users.status, 'active')))
+    .all()
+    .map((r) => r.id);
+  return [...new Set([...candidates, ...granted])];
+}
+
+function impactOf(ctx: Principal, profileId: number | null, current: readonly string[], next: readonly string[], mode: 'apply' | 'new-users'): ProfileImpact {
+  const name = (k: string) => ctx.catalog.permissionByKey.get(k)?.name ?? k;
+  const { added, removed } = diffKeys(current, next);
+  const byVersion = profileId ? holdersByVersion(profileId) : new Map<number, number>();
+  const holders = [...byVersion.values()].reduce((a, b) => a + b, 0);
+  const head = profileId ? (getDb().select({ v: t.profiles.headVersion }).from(t.profiles).where(eq(t.profiles.id, profileId)).get()?.v ?? 0) : 0;
+  const holdersBehind = [...byVersion].filter(([v]) => v !== head).reduce((a, [, n]) => a + n, 0);
+  const warnings: string[] = [];
+  if (profileId && mode === 'apply') {
+    const mine = readEffectiveInput(ctx.userId);
+    if (mine.profiles.some((p) => p.profileId === profileId)) {
+      const after = effectivePermissions(ctx.catalog, { ...mine, profiles: mine.profiles.map((p) => (p.profileId === profileId ? { ...p, enabled: next } : p)) });
+      const lost = CONSOLE_KEYS.filter((k) => ctx.effective.explain.get(k)?.allowed && !after.explain.get(k)?.allowed);
+      if (lost.length) warnings.push(`You hold this profile: saving takes away your own ${lost.map((k) => `"${name(k)}"`).join(', ')}.`);
+    }
+    if (removed.includes(CONSOLE.manageProfiles) && holdersAfter(activeProfileManagers(ctx), profileId, next, CONSOLE.manageProfiles, ctx).length === 0) {
+      warnings.push('No active user would be able to manage profiles any more; this save will be refused.');
+    }
+  }
+  if (mode === 'new-users' && holders > 0) warnings.push(`The ${holders} current holder(s) keep the version they have; only users who get this profile later receive the change.`);
+  return {
+    affectedUsers: mode === 'apply' ? holders : 0,
+    holders,
+    holdersBehind,
+    gains: added.map(name),
+    losses: removed.map(name),
+    warnings,
+  };
+}
+
+export function previewProfileChange({ ctx, input }: { ctx: Principal; input: unknown }): ProfileImpact {
+  const data = parseInput(previewProfileInput, input);
+  if (data.id) {
+    const row = visibleProfile(ctx, data.id, 'edit profiles');
+    const role = roleOf(ctx, row.roleKey);
+    const next = assertValidPermissions(ctx, role, data.permissions);
+    return impactOf(ctx, row.id, versionPermissions(row.id, row.headVersion), next, data.mode);
+  }
+  const roles = requireProfileArea(ctx, 'add profiles');
+  if (!data.roleKey || !mayManageRole(roles, data.roleKey)) throw new DalError('invalid', 'Choose a role for the new profile.', { roleKey: ['Role is required'] });
+  const next = assertValidPermissions(ctx, roleOf(ctx, data.roleKey), data.permissions);
+  return impactOf(ctx, null, [], next, data.mode);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writes
+
+function assertNameFree(name: string, exceptId?: number) {
+  const clash = getDb().select({ id: t.profiles.id }).from(t.profiles).where(sql`${t.profiles.name} = ${name} collate nocase`).get();
+  if (clash && clash.id !== exceptId) throw new DalError('invalid', `A profile named "${name}" already exists.`, { name: ['Name is already taken'] });
+}
+
+function snapshotOf(row: { name: string; description: string; roleKey: string }, version: number, permissions: readonly string[]) {
+  return { name: row.name, description: row.description, role: row.roleKey, version, permissions: [...permissions] };
+}
+
+/** Inside the transaction: the row must still be at the version the actor saw. */
+function lockedProfile(tx: Tx, id: number, rowVersion: number) {
+  const row = tx.select().from(t.profiles).where(eq(t.profiles.id, id)).get();
+  if (!row) throw new DalError('not-found', 'There is no such profile.');
+  if (row.rowVersion !== rowVersion) {
+    const by = row.updatedBy ? tx.select({ name: t.users.name }).from(t.users).where(eq(t.users.id, row.updatedBy)).get()?.name : undefined;
+    throw new DalError(
+      'conflict',
+      `${by ?? 'Someone'} changed this profile at ${row.updatedAt.toISOString().slice(11, 16)} UTC since you opened it. Reload to see the current version; your changes were not saved.`,
+    );
+  }
+  return row;
+}
+
+export function createProfile({ ctx, input }: { ctx: Principal; input: unknown }): { id: number } {
+  const roles = requireProfileArea(ctx, 'add profiles');
+  const data = parseInput(createProfileInput, input);
+  if (!mayManageRole(roles, data.roleKey)) deny(ctx, 'add profiles', `You may not add profiles to the role "${data.roleKey}".`);
+  const role = roleOf(ctx, data.roleKey);
+  const permissions = assertValidPermissions(ctx, role, data.permissions);
+  assertMayGrant(ctx, role, permissions, 'add profiles');
+  assertNameFree(data.name);
+  return writeTransaction((tx) => {
+    const row = tx
+      .insert(t.profiles)
+      .values({ name: data.name, description: data.description, roleKey: role.key, updatedBy: ctx.userId })
+      .returning()
+      .get();
+    tx.insert(t.profileVersions).values({ profileId: row.id, version: 1, permissions, note: data.note, createdBy: ctx.userId }).run();
+    writeAudit(tx, ctx, { entityType: 'profile', entityId: row.id, entityName: row.name, action: 'create', after: snapshotOf(row, 1, permissions) });
+    return { id: row.id };
+  });
+}
+
+export function duplicateProfile({ ctx, input }: { ctx: Principal; input: unknown }): { id: number } {
+  const data = parseInput(duplicateProfileInput, input);
+  const source = visibleProfile(ctx, data.id, 'add profiles');
+  return createProfile({
+    ctx,
+    input: { roleKey: source.roleKey, name: data.name, description: source.description, permissions: versionPermissions(source.id, source.headVersion), note: `Copy of ${source.name}` },
+  });
+}
+
+/** One save: a new version; "apply" moves every holder to it by raising the floor (one row). */
+function writeVersion(
+  ctx: Principal,
+  row: typeof t.profiles.$inferSelect,
+  fields: { name: string; description: string; permissions: string[]; note: string; mode: 'apply' | 'new-users'; rowVersion: number },
+  action: string,
+) {
+  const before = versionPermissions(row.id, row.headVersion);
+  return writeTransaction((tx) => {
+    const current = lockedProfile(tx, row.id, fields.rowVersion);
+    const version = current.headVersion + 1;
+    tx.insert(t.profileVersions).values({ profileId: row.id, version, permissions: fields.permissions, note: fields.note, createdBy: ctx.userId }).run();
+    tx.update(t.profiles)
+      .set({
+        name: fields.name,
+        description: fields.description,
+        headVersion: version,
+        floorVersion: fields.mode === 'apply' ? version : current.floorVersion,
+        rowVersion: current.rowVersion + 1,
+        updatedBy: ctx.userId,
+        updatedAt: new Date(),
+      })
+      .where(eq(t.profiles.id, row.id))
+      .run();
+    writeAudit(tx, ctx, {
+      entityType: 'profile',
+      entityId: row.id,
+      entityName: fields.name,
+      action,
+      before: snapshotOf(current, current.headVersion, before),
+      after: { ...snapshotOf({ ...current, name: fields.name, description: fields.description }, version, fields.permissions), mode: fields.mode },
+    });
+    return { id: row.id, version };
+  });
+}
+
+function assertSomeoneKeepsProfileManagement(ctx: Principal, profileId: number, before: readonly string[], next: readonly string[]) {
+  if (!before.includes(CONSOLE.manageProfiles) || next.includes(CONSOLE.manageProfiles)) return;
+  if (holdersAfter(activeProfileManagers(ctx), profileId, next, CONSOLE.manageProfiles, ctx).length === 0) {
+    throw new DalError('invalid', 'No active user would be able to manage profiles after this change; keep "Manage profiles" on or give it to someone first.', {
+      permissions: ['Leaves nobody able to manage profiles'],
+    });
+  }
+}
+
+export function saveProfile({ ctx, input }: { ctx: Principal; input: unknown }): { id: number; version: number } {
+  requireProfileArea(ctx, 'edit profiles');
+  const data = parseInput(saveProfileInput, input);
+  const row = visibleProfile(ctx, data.id, 'edit profiles');
+  const role = roleOf(ctx, row.roleKey);
+  const permissions = assertValidPermissions(ctx, role, data.permissions);
+  const before = versionPermissions(row.id, row.headVersion);
+  assertMayGrant(ctx, role, diffKeys(before, permissions).added, 'edit profiles');
+  assertNameFree(data.name, row.id);
+  if (data.mode === 'apply') assertSomeoneKeepsProfileManagement(ctx, row.id, before, permissions);
+  return writeVersion(ctx, row, { ...data, permissions }, data.mode === 'apply' ? 'save-and-apply' : 'save-for-new-users');
+}
+
+export function rollbackProfile({ ctx, input }: { ctx: Principal; input: unknown }): { id: number; version: number } {
+  const data = parseInput(rollbackProfileInput, input);
+  const row = visibleProfile(ctx, data.id, 'edit profiles');
+  const role = roleOf(ctx, row.roleKey);
+  const target = versionPermissions(row.id, data.version);
+  // The catalog may have changed since: the old version must still be a valid profile.
+  const permissions = assertValidPermissions(ctx, role, target);
+  const before = versionPermissions(row.id, row.headVersion);
+  assertMayGrant(ctx, role, diffKeys(before, permissions).added, 'roll back profiles');
+  if (data.mode === 'apply') assertSomeoneKeepsProfileManagement(ctx, row.id, before, permissions);
+  return writeVersion(
+    ctx,
+    row,
+    { name: row.name, description: row.description, permissions, note: `Rolled back to version ${data.version}`, mode: data.mode, rowVersion: data.rowVersion },
+    'roll-back',
+  );
+}
+
+/** "Apply to all holders": everyone moves to the current version (the floor rises; one row). */
+export function applyProfileToAll({ ctx, input }: { ctx: Principal; input: unknown }): { id: number; version: number } {
+  const data = parseInput(versionedProfileInput, input);
+  const row = visibleProfile(ctx, data.id, 'edit profiles');
+  const head = versionPermissions(row.id, row.headVersion);
+  // Holders behind may gain what the current version adds: the actor must be able to grant it.
+  const oldest = Math.min(row.headVersion, ...holdersByVersion(row.id).keys());
+  const role = roleOf(ctx, row.roleKey);
+  assertMayGrant(ctx, role, diffKeys(versionPermissions(row.id, oldest), head).added, 'apply profiles');
+  return writeTransaction((tx) => {
+    const current = lockedProfile(tx, row.id, data.rowVersion);
+    tx.update(t.profiles)
+      .set({ floorVersion: current.headVersion, rowVersion: current.rowVersion + 1, updatedBy: ctx.userId, updatedAt: new Date() })
+      .where(eq(t.profiles.id, row.id))
+      .run();
+    writeAudit(tx, ctx, {
+      entityType: 'profile',
+      entityId: row.id,
+      entityName: row.name,
+      action: 'apply-to-all',
+      before: { floorVersion: current.floorVersion },
+      after: { floorVersion: current.headVersion, permissions: head },
+    });
+    return { id: row.id, version: current.headVersion };
+  });
+}
+
+export function deleteProfile({ ctx, input }: { ctx: Principal; input: unknown }): { id: number } {
+  const data = parseInput(versionedProfileInput, input);
+  const row = visibleProfile(ctx, data.id, 'delete profiles');
+  if (row.isDefault) throw new DalError('invalid', `"${row.name}" is the default profile of its role and cannot be deleted.`);
+  const holders = getDb()
+    .select({ loginName: t.users.loginName })
+    .from(t.userProfiles)
+    .innerJoin(t.users, eq(t.users.id, t.userProfiles.userId))
+    .where(eq(t.userProfiles.profileId, row.id))
+    .orderBy(asc(t.users.loginName))
+    .all();
+  if (holders.length) {
+    const shown = holders.slice(0, 10).map((h) => h.loginName).join(', ');
+    throw new DalError('invalid', `"${row.name}" is still held by ${holders.length} user(s): ${shown}${holders.length > 10 ? ', …' : ''}. Assign them another profile first.`);
+  }
+  const permissions = versionPermissions(row.id, row.headVersion);
+  return writeTransaction((tx) => {
+    const current = lockedProfile(tx, row.id, data.rowVersion);
+    const held = tx.select({ n: sql<number>`count(*)` }).from(t.userProfiles).where(eq(t.userProfiles.profileId, row.id)).get()!.n;
+    if (held) throw new DalError('conflict', `"${row.name}" was just assigned to someone; it cannot be deleted.`);
+    tx.delete(t.profiles).where(eq(t.profiles.id, row.id)).run();
+    writeAudit(tx, ctx, { entityType: 'profile', entityId: row.id, entityName: row.name, action: 'delete', before: snapshotOf(current, current.headVersion, permissions) });
+    return { id: row.id };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Comparisons
+
+export interface ComparisonRow {
+  key: string;
+  name: string;
+  category: string;
+  a: boolean;
+  b: boolean;
+}
+
+export function compareProfiles({ ctx, input }: { ctx: Principal; input: unknown }) {
+  const data = parseInput(compareProfilesInput, input);
+  const a = visibleProfile(ctx, data.a, 'see profiles');
+  const b = visibleProfile(ctx, data.b, 'see profiles');
+  const pa = new Set(versionPermissions(a.id, a.headVersion));
+  const pb = new Set(versionPermissions(b.id, b.headVersion));
+  const keys = new Set([...roleOf(ctx, a.roleKey).permissions, ...roleOf(ctx, b.roleKey).permissions].map((p) => p.key));
+  const rows: ComparisonRow[] = [...keys].map((key) => {
+    const meta = ctx.catalog.permissionByKey.get(key)!;
+    return { key, name: meta.name, category: meta.category, a: pa.has(key), b: pb.has(key) };
+  });
+  // Differences first, then by category and name.
+  rows.sort((x, y) => Number(x.a === x.b) - Number(y.a === y.b) || x.category.localeCompare(y.category) || x.name.localeCompare(y.name));
+  return { a: { id: a.id, name: a.name, roleKey: a.roleKey }, b: { id: b.id, name: b.name, roleKey: b.roleKey }, rows, differences: rows.filter((r) => r.a !== r.b).length };
+}
+
+export function profileVersionDiff({ ctx, input }: { ctx: Principal; input: unknown }) {
+  const data = parseInput(versionDiffInput, input);
+  const row = visibleProfile(ctx, data.id, 'see profiles');
+  const { added, removed } = diffKeys(versionPermissions(row.id, data.from), versionPermissions(row.id, data.to));
+  const name = (k: string) => ctx.catalog.permissionByKey.get(k)?.name ?? k;
+  return { from: data.from, to: data.to, added: added.map(name), removed: removed.map(name) };
+}

@@ -1,0 +1,69 @@
+import { z } from 'zod';
+
+const id = (label: string) => z.coerce.number({ error: `${label} is required` }).int(`${label} must be a whole number`).positive(`${label} is required`);
+
+export const profileName = z
+  .string({ error: 'Name is required' })
+  .trim()
+  .min(1, 'Name is required')
+  .max(200, 'Name is too long (at most 200 characters)');
+
+const description = z.string({ error: 'Description must be text' }).trim().max(2000, 'Description is too long (at most 2000 characters)').default('');
+const note = z.string({ error: 'Note must be text' }).trim().max(500, 'Note is too long (at most 500 characters)').default('');
+const permissionKeys = z
+  .array(z.string().max(200, 'Unknown permission'), { error: 'Permissions must be a list of permission keys' })
+  .max(1000, 'Too many permissions');
+
+/** "Save and apply" moves every holder to the new version; "new-users" only later assignments. */
+export const saveMode = z.enum(['apply', 'new-users'], { error: 'Mode must be "apply" or "new-users"' });
+
+export const listProfilesInput = z.object({
+  role: z.preprocess((v) => (v === '' ? undefined : v), z.string().max(100, 'Role is too long').optional()),
+});
+
+export const profileIdInput = z.strictObject({ id: id('Profile') });
+
+export const createProfileInput = z.strictObject({
+  roleKey: z.string({ error: 'Role is required' }).min(1, 'Role is required').max(100, 'Role is too long'),
+  name: profileName,
+  description,
+  permissions: permissionKeys,
+  note,
+});
+
+export const saveProfileInput = z.strictObject({
+  id: id('Profile'),
+  rowVersion: z.number({ error: 'Version is required' }).int().min(1, 'Version is required'),
+  name: profileName,
+  description,
+  permissions: permissionKeys,
+  note,
+  mode: saveMode,
+});
+
+export const previewProfileInput = z.strictObject({
+  id: id('Profile').optional(),
+  roleKey: z.string().max(100, 'Role is too long').optional(),
+  permissions: permissionKeys,
+  mode: saveMode,
+});
+
+export const versionedProfileInput = z.strictObject({
+  id: id('Profile'),
+  rowVersion: z.number({ error: 'Version is required' }).int().min(1, 'Version is required'),
+});
+
+export const rollbackProfileInput = versionedProfileInput.extend({
+  version: z.number({ error: 'Version to roll back to is required' }).int().min(1, 'Version to roll back to is required'),
+  mode: saveMode.default('apply'),
+});
+
+export const duplicateProfileInput = z.strictObject({ id: id('Profile'), name: profileName });
+
+export const compareProfilesInput = z.object({ a: id('First profile'), b: id('Second profile') });
+
+export const versionDiffInput = z.strictObject({
+  id: id('Profile'),
+  from: z.coerce.number().int().min(1, 'Version is required'),
+  to: z.coerce.number().int().min(1, 'Version is required'),
+});
