@@ -95,3 +95,35 @@ describe('every exported server action', () => {
     expect(result.error).not.toMatch(/\bat \w+ \(|node_modules|\.ts:\d+/);
   });
 });
+
+describe('crafted requests by an agent manager', () => {
+  it('cannot switch on a permission he lacks by calling the save action directly', async () => {
+    signInAs('manager');
+    const { saveProfileAction } = await import('./(console)/profiles/actions');
+    const agent = db.$client.prepare("select * from profiles where name = 'Agent'").get() as { id: number; row_version: number; head_version: number };
+    const { permissions } = db.$client.prepare('select permissions from profile_versions where profile_id = ? and version = ?').get(agent.id, agent.head_version) as { permissions: string };
+    const before = snapshot(db);
+    const result = await saveProfileAction({
+      id: agent.id,
+      rowVersion: agent.row_version,
+      name: 'Agent',
+      description: '',
+      permissions: [...JSON.parse(permissions), 'transfer-messaging-conversations-to-an-agent-in-offline-state'],
+      note: '',
+      mode: 'apply',
+    });
+    expect(result).toMatchObject({ ok: false, code: 'forbidden' });
+    expect(snapshot(db)).toEqual(before);
+  });
+
+  it('cannot give a user outside his subtree a profile, nor an Admin profile to one inside', async () => {
+    signInAs('manager');
+    const { assignProfileAction } = await import('./(console)/users/actions');
+    const id = (login: string) => userByLogin(db, login).id;
+    const profile = (name: string) => (db.$client.prepare('select id from profiles where name = ?').get(name) as { id: number }).id;
+    const before = snapshot(db);
+    expect(await assignProfileAction({ userId: id('sales'), profileId: profile('Agent') })).toMatchObject({ ok: false, code: 'not-found' });
+    expect(await assignProfileAction({ userId: id('agent'), profileId: profile('Admin') })).toMatchObject({ ok: false, code: 'forbidden', error: /Only holders of the Admin role/ });
+    expect(snapshot(db)).toEqual(before);
+  });
+});

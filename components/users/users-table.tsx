@@ -41,7 +41,11 @@ export function UsersTable({ rows, sort, dir, keep }: { rows: UserRow[]; sort: s
         <tbody className="divide-y divide-slate-100">
           {rows.map((u) => (
             <tr key={u.id} className="hover:bg-slate-50">
-              <td className="px-3 py-2 font-medium">{u.name}</td>
+              <td className="px-3 py-2 font-medium">
+                <Link href={`/users/${u.id}`} className="text-brand-700 hover:underline">
+                  {u.name}
+                </Link>
+              </td>
               <td className="px-3 py-2">{u.loginName}</td>
               <td className="px-3 py-2">{u.email}</td>
               <td className="px-3 py-2">{u.nickname}</td>

@@ -27,3 +27,4 @@ export {
   type ProfileImpact,
   type ComparisonRow,
 } from './profiles';
+export { getUserAccess, assignProfile, unassignProfile, type UserAccess } from './user-access';

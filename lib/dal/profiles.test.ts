@@ -27,7 +27,6 @@ beforeAll(async () => {
 
 const ACM = 'conversation-builder-api-credentials-manager';
 const LITE = 'conversation-builder-bot-builder-lite';
-const DEV = 'conversation-builder-api-developer';
 const JOIN = 'join-agents-conversations-in-group';
 const OFFLINE = 'transfer-messaging-conversations-to-an-agent-in-offline-state';
 

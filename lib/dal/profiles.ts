@@ -217,6 +217,7 @@ function rolePermissionRows(ctx: Principal, role: Role): { rows: ProfilePermissi
 }
 
 export function getProfile({ ctx, input }: { ctx: Principal; input: unknown }): ProfileDetail {
+  requireProfileArea(ctx, 'see profiles');
   const { id } = parseInput(profileIdInput, input);
   const row = visibleProfile(ctx, id, 'see profiles');
   const role = roleOf(ctx, row.roleKey);
@@ -245,8 +246,8 @@ export function getProfile({ ctx, input }: { ctx: Principal; input: unknown }): 
 
 /** What a new profile of `roleKey` starts from, for the "Add profile" form. */
 export function newProfileDraft({ ctx, input }: { ctx: Principal; input: unknown }) {
-  const { roleKey } = parseInput(createProfileInput.pick({ roleKey: true }), input);
   const roles = requireProfileArea(ctx, 'add profiles');
+  const { roleKey } = parseInput(createProfileInput.pick({ roleKey: true }), input);
   if (!mayManageRole(roles, roleKey)) throw new DalError('not-found', `There is no role "${roleKey}" you can add profiles to.`);
   const role = roleOf(ctx, roleKey);
   const { rows, defaults } = rolePermissionRows(ctx, role);
@@ -330,6 +331,7 @@ function impactOf(ctx: Principal, profileId: number | null, current: readonly st
 }
 
 export function previewProfileChange({ ctx, input }: { ctx: Principal; input: unknown }): ProfileImpact {
+  requireProfileArea(ctx, 'edit profiles');
   const data = parseInput(previewProfileInput, input);
   if (data.id) {
     const row = visibleProfile(ctx, data.id, 'edit profiles');
@@ -390,6 +392,7 @@ export function createProfile({ ctx, input }: { ctx: Principal; input: unknown }
 }
 
 export function duplicateProfile({ ctx, input }: { ctx: Principal; input: unknown }): { id: number } {
+  requireProfileArea(ctx, 'add profiles');
   const data = parseInput(duplicateProfileInput, input);
   const source = visibleProfile(ctx, data.id, 'add profiles');
   return createProfile({
@@ -457,6 +460,7 @@ export function saveProfile({ ctx, input }: { ctx: Principal; input: unknown }):
 }
 
 export function rollbackProfile({ ctx, input }: { ctx: Principal; input: unknown }): { id: number; version: number } {
+  requireProfileArea(ctx, 'roll back profiles');
   const data = parseInput(rollbackProfileInput, input);
   const row = visibleProfile(ctx, data.id, 'edit profiles');
   const role = roleOf(ctx, row.roleKey);
@@ -476,6 +480,7 @@ export function rollbackProfile({ ctx, input }: { ctx: Principal; input: unknown
 
 /** "Apply to all holders": everyone moves to the current version (the floor rises; one row). */
 export function applyProfileToAll({ ctx, input }: { ctx: Principal; input: unknown }): { id: number; version: number } {
+  requireProfileArea(ctx, 'apply profiles');
   const data = parseInput(versionedProfileInput, input);
   const row = visibleProfile(ctx, data.id, 'edit profiles');
   const head = versionPermissions(row.id, row.headVersion);
@@ -502,6 +507,7 @@ export function applyProfileToAll({ ctx, input }: { ctx: Principal; input: unkno
 }
 
 export function deleteProfile({ ctx, input }: { ctx: Principal; input: unknown }): { id: number } {
+  requireProfileArea(ctx, 'delete profiles');
   const data = parseInput(versionedProfileInput, input);
   const row = visibleProfile(ctx, data.id, 'delete profiles');
   if (row.isDefault) throw new DalError('invalid', `"${row.name}" is the default profile of its role and cannot be deleted.`);
@@ -539,6 +545,7 @@ export interface ComparisonRow {
 }
 
 export function compareProfiles({ ctx, input }: { ctx: Principal; input: unknown }) {
+  requireProfileArea(ctx, 'see profiles');
   const data = parseInput(compareProfilesInput, input);
   const a = visibleProfile(ctx, data.a, 'see profiles');
   const b = visibleProfile(ctx, data.b, 'see profiles');
@@ -555,6 +562,7 @@ export function compareProfiles({ ctx, input }: { ctx: Principal; input: unknown
 }
 
 export function profileVersionDiff({ ctx, input }: { ctx: Principal; input: unknown }) {
+  requireProfileArea(ctx, 'see profiles');
   const data = parseInput(versionDiffInput, input);
   const row = visibleProfile(ctx, data.id, 'see profiles');
   const { added, removed } = diffKeys(versionPermissions(row.id, data.from), versionPermissions(row.id, data.to));

@@ -1,0 +1,82 @@
+import type { UserAccess } from '@/lib/dal';
+import type { MissingReason, PermissionSource } from '@/lib/permissions/effective';
+
+const when = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
+
+function source(s: PermissionSource): string {
+  switch (s.kind) {
+    case 'core':
+      return `core permission of the ${s.roleName} role`;
+    case 'profile':
+      return `profile ${s.profileName}, version ${s.version}`;
+    case 'grant':
+      return `granted by ${s.by}${s.expiresAt ? ` until ${when(s.expiresAt)}` : ''}: ${s.reason}`;
+  }
+}
+
+function missing(m: MissingReason): string {
+  switch (m.kind) {
+    case 'not-in-profiles':
+      return 'not in his profiles';
+    case 'revoked':
+      return `revoked by ${m.by}${m.expiresAt ? ` until ${when(m.expiresAt)}` : ''}: ${m.reason}`;
+    case 'feature-off':
+      return `the account feature "${m.featureName}" is off`;
+    case 'grant-expired':
+      return `a grant by ${m.by} expired ${when(m.expiredAt)}`;
+  }
+}
+
+/** Every permission he has with its sources, and for those he lacks, why. */
+export function EffectivePermissions({ permissions }: { permissions: UserAccess['permissions'] }) {
+  const granted = permissions.filter((p) => p.allowed);
+  const lacking = permissions.filter((p) => !p.allowed);
+  return (
+    <section aria-labelledby="effective-title" className="space-y-3">
+      <h2 id="effective-title" className="text-lg font-medium">
+        Effective permissions
+      </h2>
+      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
+        <table className="min-w-full divide-y divide-slate-200 text-sm">
+          <caption className="sr-only">Permissions he has</caption>
+          <thead className="bg-slate-50 text-left">
+            <tr>
+              <th scope="col" className="px-3 py-2">Permission ({granted.length})</th>
+              <th scope="col" className="px-3 py-2">Category</th>
+              <th scope="col" className="px-3 py-2">From</th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {granted.map((p) => (
+              <tr key={p.key}>
+                <td className="px-3 py-2">{p.name}</td>
+                <td className="px-3 py-2 text-slate-600">{p.category}</td>
+                <td className="px-3 py-2">{p.sources.map(source).join('; ')}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <details className="rounded-lg border border-slate-200 bg-white p-3">
+        <summary className="cursor-pointer font-medium">Permissions he lacks, and why ({lacking.length})</summary>
+        <table className="mt-2 min-w-full text-sm">
+          <caption className="sr-only">Permissions he lacks</caption>
+          <thead className="text-left">
+            <tr>
+              <th scope="col" className="px-3 py-1">Permission</th>
+              <th scope="col" className="px-3 py-1">Why not</th>
+            </tr>
+          </thead>
+          <tbody>
+            {lacking.map((p) => (
+              <tr key={p.key}>
+                <td className="px-3 py-1">{p.name}</td>
+                <td className="px-3 py-1 text-slate-600">{p.missing.map(missing).join('; ')}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </details>
+    </section>
+  );
+}

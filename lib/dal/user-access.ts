@@ -1,0 +1,225 @@
+import 'server-only';
+import { and, eq, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { getDb } from '@/db/client';
+import * as t from '@/db/schema';
+import { roleDefaults } from '@/lib/permissions/catalog';
+import { CONSOLE, USER_LIST_PERMISSIONS } from '@/lib/permissions/console';
+import { effectivePermissions, type Explanation } from '@/lib/permissions/effective';
+import { grantRefusal } from '@/lib/permissions/grant-rules';
+import { writeAudit } from './audit';
+import { authorize, deny, reachOf, type Scope } from './authorize';
+import { DalError, parseInput } from './errors';
+import { enabledFeatures, readEffectiveInput, type Principal } from './principal';
+import { writeTransaction } from './tx';
+
+/** LivePerson: up to four profiles per user, at most one per role. */
+export const MAX_PROFILES_PER_USER = 4;
+
+const userId = z.coerce.number({ error: 'User is required' }).int('User must be a whole number').positive('User is required');
+const userIdInput = z.strictObject({ id: userId });
+const assignInput = z.strictObject({
+  userId,
+  profileId: z.coerce.number({ error: 'Profile is required' }).int().positive('Profile is required'),
+});
+const unassignInput = z.strictObject({ userId, roleKey: z.string().min(1, 'Role is required').max(100, 'Role is too long') });
+
+/** The roles whose users an agent manager's permissions name. */
+const USER_ROLE_PERMISSION: Record<string, string> = {
+  agent: CONSOLE.manageAgentUsersInGroup,
+  'agent-manager': CONSOLE.manageAgentManagerUsersInGroup,
+};
+
+/** A user the actor may reach, or "not found": outside his subtree a user does not exist for him. */
+function reachableUser(ctx: Principal, scope: Scope, id: number) {
+  const user = getDb().select().from(t.users).where(eq(t.users.id, id)).get();
+  if (!user) throw new DalError('not-found', 'There is no such user.');
+  if (scope.kind === 'groups' && (user.groupId === null || !scope.groupIds.has(user.groupId))) throw new DalError('not-found', 'There is no such user.');
+  return user;
+}
+
+function heldProfiles(id: number) {
+  return getDb()
+    .select({
+      profileId: t.profiles.id,
+      name: t.profiles.name,
+      roleKey: t.userProfiles.roleKey,
+      roleName: t.roles.name,
+      version: sql<number>`max(${t.userProfiles.version}, ${t.profiles.floorVersion})`,
+      headVersion: t.profiles.headVersion,
+    })
+    .from(t.userProfiles)
+    .innerJoin(t.profiles, eq(t.profiles.id, t.userProfiles.profileId))
+    .innerJoin(t.roles, eq(t.roles.key, t.userProfiles.roleKey))
+    .where(eq(t.userProfiles.userId, id))
+    .orderBy(t.roles.rank)
+    .all();
+}
+
+export interface UserAccess {
+  user: { id: number; name: string; loginName: string; email: string; nickname: string; status: 'active' | 'deactivated'; groupName: string | null };
+  profiles: ReturnType<typeof heldProfiles>;
+  permissions: (Explanation & { name: string; category: string })[];
+  /** Profiles the actor may assign to this user, by role. */
+  assignable: { id: number; name: string; roleKey: string; roleName: string }[];
+  isSelf: boolean;
+}
+
+/** A user's profiles and effective permissions, each with its sources, or why it is missing. */
+export function getUserAccess({ ctx, input }: { ctx: Principal; input: unknown }): UserAccess {
+  const scope = authorize(ctx, 'see users', USER_LIST_PERMISSIONS);
+  const { id } = parseInput(userIdInput, input);
+  const user = reachableUser(ctx, scope, id);
+  const effective = effectivePermissions(ctx.catalog, readEffectiveInput(id));
+  const group = user.groupId ? getDb().select({ name: t.groups.name }).from(t.groups).where(eq(t.groups.id, user.groupId)).get() : undefined;
+  const allProfiles = getDb()
+    .select({ id: t.profiles.id, name: t.profiles.name, roleKey: t.profiles.roleKey, roleName: t.roles.name, headVersion: t.profiles.headVersion })
+    .from(t.profiles)
+    .innerJoin(t.roles, eq(t.roles.key, t.profiles.roleKey))
+    .orderBy(t.roles.rank, t.profiles.name)
+    .all();
+  const assignable = id === ctx.userId ? [] : allProfiles.filter((p) => assignRefusal(ctx, p.roleKey, null) === null && profileGrants(ctx, p).refusals.length === 0).map(({ id: pid, name, roleKey, roleName }) => ({ id: pid, name, roleKey, roleName }));
+  return {
+    user: { id: user.id, name: user.name, loginName: user.loginName, email: user.email, nickname: user.nickname, status: user.status, groupName: group?.name ?? null },
+    profiles: heldProfiles(id),
+    permissions: ctx.catalog.permissions.map((meta) => ({ ...effective.explain.get(meta.key)!, name: meta.name, category: meta.category })),
+    assignable,
+    isSelf: id === ctx.userId,
+  };
+}
+
+/**
+ * Why the actor may not give someone a profile of `roleKey` (null when he may): the rank rule,
+ * the top role only by its holders, and an agent manager only for the roles his permissions name.
+ */
+function assignRefusal(ctx: Principal, roleKey: string, targetRoles: Set<string> | null): string | null {
+  const role = ctx.catalog.roleByKey.get(roleKey);
+  if (!role) return `There is no role "${roleKey}".`;
+  if (role.rank === ctx.catalog.topRank && !ctx.roleKeys.has(role.key)) return `Only holders of the ${role.name} role may assign it.`;
+  if (role.rank > ctx.maxRank) return `You may not assign a role ranked above your own (${role.name}).`;
+  if (reachOf(ctx, CONSOLE.manageUsersAndRoles) === 'account') return null;
+  const named = Object.entries(USER_ROLE_PERMISSION)
+    .filter(([, permission]) => reachOf(ctx, permission))
+    .map(([key]) => key);
+  if (!named.includes(roleKey)) return `Your permissions let you manage users of the ${named.map((k) => ctx.catalog.roleByKey.get(k)?.name).join(' and ') || 'no'} role(s), not ${role.name}.`;
+  if (targetRoles && [...targetRoles].some((k) => !named.includes(k))) return 'This user holds a role your permissions do not let you manage.';
+  return null;
+}
+
+/** A profile's current permissions, and the no-escalation refusals for handing them out. */
+function profileGrants(ctx: Principal, profile: { id: number; roleKey: string; headVersion: number }) {
+  const role = ctx.catalog.roleByKey.get(profile.roleKey);
+  const permissions =
+    getDb()
+      .select({ permissions: t.profileVersions.permissions })
+      .from(t.profileVersions)
+      .where(and(eq(t.profileVersions.profileId, profile.id), eq(t.profileVersions.version, profile.headVersion)))
+      .get()?.permissions ?? [];
+  if (!role) return { permissions, refusals: [`There is no role "${profile.roleKey}".`] };
+  const defaults = new Set(roleDefaults(role, enabledFeatures()));
+  const granter = { holds: (k: string) => ctx.effective.explain.get(k)?.allowed ?? false, accountWide: reachOf(ctx, CONSOLE.manageUsersAndRoles) === 'account' };
+  const refusals = permissions.map((k) => grantRefusal(granter, role, k, defaults)).filter((r): r is string => r !== null);
+  return { permissions, refusals };
+}
+
+const MANAGE_USER_PERMISSIONS = [CONSOLE.manageUsersAndRoles, CONSOLE.manageAgentUsersInGroup, CONSOLE.manageAgentManagerUsersInGroup];
+
+/** Active users who could still manage users if `userId` held `profiles` instead of what he holds. */
+function someoneElseManagesUsers(ctx: Principal, exceptUserId: number): boolean {
+  const others = getDb()
+    .select({ id: t.users.id })
+    .from(t.users)
+    .where(and(eq(t.users.status, 'active'), sql`${t.users.id} <> ${exceptUserId}`))
+    .all();
+  // Admin-capable users are few; checking them through the engine keeps one rule for "holds".
+  return others.some((u) => effectivePermissions(ctx.catalog, readEffectiveInput(u.id)).explain.get(CONSOLE.manageUsersAndRoles)?.allowed);
+}
+
+export function assignProfile({ ctx, input }: { ctx: Principal; input: unknown }) {
+  const scope = authorize(ctx, 'assign profiles', MANAGE_USER_PERMISSIONS);
+  const data = parseInput(assignInput, input);
+  const user = reachableUser(ctx, scope, data.userId);
+  if (user.id === ctx.userId) deny(ctx, 'assign profiles', 'Nobody changes his own profiles; ask another administrator.');
+  const profile = getDb().select().from(t.profiles).where(eq(t.profiles.id, data.profileId)).get();
+  if (!profile) throw new DalError('not-found', 'There is no such profile.', { profileId: ['Unknown profile'] });
+  const held = heldProfiles(user.id);
+  const targetRoles = new Set(held.map((h) => h.roleKey).filter((k) => k !== profile.roleKey));
+  const refusal = assignRefusal(ctx, profile.roleKey, targetRoles);
+  if (refusal) deny(ctx, 'assign profiles', refusal);
+
+  const { permissions, refusals } = profileGrants(ctx, profile);
+  if (refusals.length) deny(ctx, 'assign profiles', `"${profile.name}" gives permissions you don't hold: ${refusals.join(' ')}`);
+  if (!held.some((h) => h.roleKey === profile.roleKey) && held.length >= MAX_PROFILES_PER_USER) {
+    throw new DalError('invalid', `A user holds at most ${MAX_PROFILES_PER_USER} profiles, one per role.`, { profileId: ['Too many profiles'] });
+  }
+  const previous = held.find((h) => h.roleKey === profile.roleKey);
+  if (previous && previous.profileId !== profile.id) {
+    const before = effectivePermissions(ctx.catalog, readEffectiveInput(user.id)).explain.get(CONSOLE.manageUsersAndRoles)?.allowed;
+    const input2 = readEffectiveInput(user.id);
+    const after = effectivePermissions(ctx.catalog, {
+      ...input2,
+      profiles: input2.profiles.map((p) => (p.roleKey === profile.roleKey ? { ...p, profileId: profile.id, enabled: permissions } : p)),
+    }).explain.get(CONSOLE.manageUsersAndRoles)?.allowed;
+    if (before && !after && user.status === 'active' && !someoneElseManagesUsers(ctx, user.id)) {
+      throw new DalError('invalid', `${user.name} is the last active user who can manage users; this change would leave nobody able to.`);
+    }
+  }
+
+  writeTransaction((tx) => {
+    tx.insert(t.userProfiles)
+      .values({ userId: user.id, roleKey: profile.roleKey, profileId: profile.id, version: profile.headVersion })
+      .onConflictDoUpdate({ target: [t.userProfiles.userId, t.userProfiles.roleKey], set: { profileId: profile.id, version: profile.headVersion } })
+      .run();
+    tx.update(t.users).set({ updatedAt: new Date(), rowVersion: user.rowVersion + 1 }).where(eq(t.users.id, user.id)).run();
+    writeAudit(tx, ctx, {
+      entityType: 'user',
+      entityId: user.id,
+      entityName: user.loginName,
+      action: 'assign-profile',
+      before: { profiles: held.map((h) => ({ profile: h.name, role: h.roleKey, version: h.version })) },
+      after: {
+        profiles: [
+          ...held.filter((h) => h.roleKey !== profile.roleKey).map((h) => ({ profile: h.name, role: h.roleKey, version: h.version })),
+          { profile: profile.name, role: profile.roleKey, version: profile.headVersion },
+        ],
+      },
+    });
+  });
+  return { userId: user.id, profileId: profile.id, version: profile.headVersion };
+}
+
+export function unassignProfile({ ctx, input }: { ctx: Principal; input: unknown }) {
+  const scope = authorize(ctx, 'remove profiles', MANAGE_USER_PERMISSIONS);
+  const data = parseInput(unassignInput, input);
+  const user = reachableUser(ctx, scope, data.userId);
+  if (user.id === ctx.userId) deny(ctx, 'remove profiles', 'Nobody changes his own profiles; ask another administrator.');
+  const held = heldProfiles(user.id);
+  const current = held.find((h) => h.roleKey === data.roleKey);
+  if (!current) throw new DalError('not-found', 'This user holds no profile in that role.', { roleKey: ['Not held'] });
+  const refusal = assignRefusal(ctx, data.roleKey, new Set(held.map((h) => h.roleKey)));
+  if (refusal) deny(ctx, 'remove profiles', refusal);
+  const input2 = readEffectiveInput(user.id);
+  const loses = effectivePermissions(ctx.catalog, input2).explain.get(CONSOLE.manageUsersAndRoles)?.allowed &&
+    !effectivePermissions(ctx.catalog, { ...input2, profiles: input2.profiles.filter((p) => p.roleKey !== data.roleKey) }).explain.get(CONSOLE.manageUsersAndRoles)?.allowed;
+  if (loses && user.status === 'active' && !someoneElseManagesUsers(ctx, user.id)) {
+    throw new DalError('invalid', `${user.name} is the last active user who can manage users; this change would leave nobody able to.`);
+  }
+  writeTransaction((tx) => {
+    tx.delete(t.userProfiles).where(and(eq(t.userProfiles.userId, user.id), eq(t.userProfiles.roleKey, data.roleKey))).run();
+    if (data.roleKey === 'agent') {
+      // Skills and max chats belong to the agent role only.
+      tx.delete(t.userSkills).where(eq(t.userSkills.userId, user.id)).run();
+      tx.update(t.users).set({ maxChats: null }).where(eq(t.users.id, user.id)).run();
+    }
+    tx.update(t.users).set({ updatedAt: new Date(), rowVersion: user.rowVersion + 1 }).where(eq(t.users.id, user.id)).run();
+    writeAudit(tx, ctx, {
+      entityType: 'user',
+      entityId: user.id,
+      entityName: user.loginName,
+      action: 'remove-profile',
+      before: { profile: current.name, role: current.roleKey, version: current.version },
+      after: null,
+    });
+  });
+  return { userId: user.id };
+}
