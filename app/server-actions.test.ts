@@ -101,7 +101,9 @@ describe('crafted requests by an agent manager', () => {
     signInAs('manager');
     const { saveProfileAction } = await import('./(console)/profiles/actions');
     const agent = db.$client.prepare("select * from profiles where name = 'Agent'").get() as { id: number; row_version: number; head_version: number };
-    const { permissions } = db.$client.prepare('select permissions from profile_versions where profile_id = ? and version = ?').get(agent.id, agent.head_version) as { permissions: string };
+    const { permissions } = db.$client
+      .prepare('select permissions from profile_versions where profile_id = ? and version = ?')
+      .get(agent.id, agent.head_version) as { permissions: string };
     const before = snapshot(db);
     const result = await saveProfileAction({
       id: agent.id,
@@ -123,7 +125,11 @@ describe('crafted requests by an agent manager', () => {
     const profile = (name: string) => (db.$client.prepare('select id from profiles where name = ?').get(name) as { id: number }).id;
     const before = snapshot(db);
     expect(await assignProfileAction({ userId: id('sales'), profileId: profile('Agent') })).toMatchObject({ ok: false, code: 'not-found' });
-    expect(await assignProfileAction({ userId: id('agent'), profileId: profile('Admin') })).toMatchObject({ ok: false, code: 'forbidden', error: /Only holders of the Admin role/ });
+    expect(await assignProfileAction({ userId: id('agent'), profileId: profile('Admin') })).toMatchObject({
+      ok: false,
+      code: 'forbidden',
+      error: /Only holders of the Admin role/,
+    });
     expect(snapshot(db)).toEqual(before);
   });
 });

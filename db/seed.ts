@@ -22,7 +22,9 @@ function seedCatalog(tx: Pick<DB, 'insert'>, catalog: Catalog) {
       .values({ name: role.name, roleKey: role.key, isDefault: true, description: `Default ${role.name} profile` })
       .returning({ id: t.profiles.id })
       .get();
-    tx.insert(t.profileVersions).values({ profileId: profile.id, version: 1, permissions: roleDefaults(role, enabled), note: 'Role defaults' }).run();
+    tx.insert(t.profileVersions)
+      .values({ profileId: profile.id, version: 1, permissions: roleDefaults(role, enabled), note: 'Role defaults' })
+      .run();
     profileIds.set(role.name, profile.id);
   }
   return { profileIds, enabled };
@@ -50,7 +52,9 @@ export async function seedDatabase(db: DB, catalog: Catalog, demoPassword: strin
         .values({ name: demoManagerProfile.name, roleKey: managerRole.key, description: demoManagerProfile.description })
         .returning({ id: t.profiles.id })
         .get();
-      tx.insert(t.profileVersions).values({ profileId: mp.id, version: 1, permissions: [...managerPermissions], note: 'Demo' }).run();
+      tx.insert(t.profileVersions)
+        .values({ profileId: mp.id, version: 1, permissions: [...managerPermissions], note: 'Demo' })
+        .run();
       profileIds.set(demoManagerProfile.name, mp.id);
 
       const groupIds = new Map<string, number>();
@@ -85,10 +89,18 @@ export async function seedDatabase(db: DB, catalog: Catalog, demoPassword: strin
         for (const name of u.profiles) {
           const profileId = profileIds.get(name);
           if (profileId === undefined) throw new Error(`demo user ${u.loginName}: unknown profile ${name}`);
-          tx.insert(t.userProfiles).values({ userId: user.id, profileId, roleKey: profileRoles.get(profileId)!, version: 1 }).run();
+          tx.insert(t.userProfiles)
+            .values({ userId: user.id, profileId, roleKey: profileRoles.get(profileId)!, version: 1 })
+            .run();
         }
-        for (const g of u.manages ?? []) tx.insert(t.managedGroups).values({ userId: user.id, groupId: groupIds.get(g)! }).run();
-        for (const s of u.skills ?? []) tx.insert(t.userSkills).values({ userId: user.id, skillId: skillIds.get(s)! }).run();
+        for (const g of u.manages ?? [])
+          tx.insert(t.managedGroups)
+            .values({ userId: user.id, groupId: groupIds.get(g)! })
+            .run();
+        for (const s of u.skills ?? [])
+          tx.insert(t.userSkills)
+            .values({ userId: user.id, skillId: skillIds.get(s)! })
+            .run();
       }
 
       tx.insert(t.auditEvents)

@@ -27,7 +27,11 @@ async function assignProfile(page: Page, loginName: string, profile: string) {
   await expect(page.getByText(/Profile assigned/)).toBeVisible();
 }
 
-const effectiveRow = (page: Page, permission: string) => page.getByRole('table', { name: 'Permissions he has' }).getByRole('row').filter({ has: page.getByRole('cell', { name: permission, exact: true }) });
+const effectiveRow = (page: Page, permission: string) =>
+  page
+    .getByRole('table', { name: 'Permissions he has' })
+    .getByRole('row')
+    .filter({ has: page.getByRole('cell', { name: permission, exact: true }) });
 
 test.describe.serial('admin edits profiles', () => {
   test.use({ storageState: storageStateOf('admin') });

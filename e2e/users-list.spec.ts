@@ -3,7 +3,11 @@ import { alertOf, storageStateOf } from './fixtures';
 
 const usersTable = (page: import('@playwright/test').Page) => page.getByRole('table', { name: 'Users' });
 const loginNames = async (page: import('@playwright/test').Page) =>
-  usersTable(page).getByRole('row').filter({ has: page.getByRole('cell') }).locator('td:nth-child(2)').allTextContents();
+  usersTable(page)
+    .getByRole('row')
+    .filter({ has: page.getByRole('cell') })
+    .locator('td:nth-child(2)')
+    .allTextContents();
 
 test.describe('admin', () => {
   test.use({ storageState: storageStateOf('admin') });
@@ -34,7 +38,9 @@ test.describe('admin', () => {
     await page.getByLabel('Group').selectOption({ label: 'Sales' });
     await page.getByRole('button', { name: 'Apply filters' }).click();
     await expect(page).toHaveURL(/group=/);
-    const sales = usersTable(page).getByRole('row').filter({ has: page.getByRole('cell') });
+    const sales = usersTable(page)
+      .getByRole('row')
+      .filter({ has: page.getByRole('cell') });
     await expect(sales.first()).toBeVisible();
     for (const group of await sales.locator('td:nth-child(6)').allTextContents()) expect(group).toBe('Sales');
     expect(await loginNames(page)).toContain('sales');
@@ -68,7 +74,11 @@ test.describe('agent manager', () => {
 
   test('sees exactly the users of his Support subtree', async ({ page }) => {
     await page.goto('/users?pageSize=100');
-    const groups = await usersTable(page).getByRole('row').filter({ has: page.getByRole('cell') }).locator('td:nth-child(6)').allTextContents();
+    const groups = await usersTable(page)
+      .getByRole('row')
+      .filter({ has: page.getByRole('cell') })
+      .locator('td:nth-child(6)')
+      .allTextContents();
     expect(groups.length).toBeGreaterThan(0);
     for (const g of groups) expect(['Support', 'Tier 1', 'Tier 2']).toContain(g);
     expect(await loginNames(page)).not.toContain('sales');

@@ -32,7 +32,11 @@ async function main() {
   const env = readEnv();
   const prepared = await prepareDatabase({ file: env.SWITCHBOARD_DB, preset: env.SWITCHBOARD_PRESET, demoPassword: env.SWITCHBOARD_DEMO_PASSWORD });
   prepared.db.$client.close();
-  console.log(prepared.seeded ? `Created ${env.SWITCHBOARD_DB} and seeded the ${prepared.preset} catalog and demo account.` : `Using ${env.SWITCHBOARD_DB} (migrated; existing data kept).`);
+  console.log(
+    prepared.seeded
+      ? `Created ${env.SWITCHBOARD_DB} and seeded the ${prepared.preset} catalog and demo account.`
+      : `Using ${env.SWITCHBOARD_DB} (migrated; existing data kept).`,
+  );
   for (const line of demoSignInLines(prepared, env.SWITCHBOARD_DEMO_PASSWORD)) console.log(line);
 
   const nextBin = path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next');

@@ -70,7 +70,10 @@ export function PermissionToggleList({
                         {r.definition}
                       </p>
                       <p className="mt-1 flex flex-wrap gap-2 text-xs text-slate-500">
-                        <span>Role default: {r.roleDefault ? 'On' : 'Off'}{r.default === 'account' ? ' (dependent on account)' : ''}</span>
+                        <span>
+                          Role default: {r.roleDefault ? 'On' : 'Off'}
+                          {r.default === 'account' ? ' (dependent on account)' : ''}
+                        </span>
                         {r.requires.length ? <span>Requires: {r.requires.map((k) => nameOf.get(k) ?? k).join(', ')}</span> : null}
                         {because ? <span className="text-brand-700">Added because of {nameOf.get(because) ?? because}</span> : null}
                       </p>

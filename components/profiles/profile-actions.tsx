@@ -48,11 +48,28 @@ export function ProfileActions({ profile }: { profile: { id: number; name: strin
         </Button>
       </div>
       {error ? <Alert>{error}</Alert> : null}
-      <ConfirmDialog open={deleting} onOpenChange={setDeleting} title={`Delete "${profile.name}"?`} confirmLabel="Delete" tone="danger" pending={remove.isPending} onConfirm={() => remove.mutate()}>
+      <ConfirmDialog
+        open={deleting}
+        onOpenChange={setDeleting}
+        title={`Delete "${profile.name}"?`}
+        confirmLabel="Delete"
+        tone="danger"
+        pending={remove.isPending}
+        onConfirm={() => remove.mutate()}
+      >
         {profile.isDefault ? <p>This is the default profile of its role: it cannot be deleted.</p> : null}
-        {profile.holders ? <p>{profile.holders} user(s) hold it: it can be deleted only once nobody does.</p> : <p>Nobody holds it. Its versions are deleted with it; the audit trail keeps the record.</p>}
+        {profile.holders ? (
+          <p>{profile.holders} user(s) hold it: it can be deleted only once nobody does.</p>
+        ) : (
+          <p>Nobody holds it. Its versions are deleted with it; the audit trail keeps the record.</p>
+        )}
       </ConfirmDialog>
-      <Dialog open={duplicating} onOpenChange={setDuplicating} title="Duplicate profile" description="The copy starts with the current version's permissions, in the same role.">
+      <Dialog
+        open={duplicating}
+        onOpenChange={setDuplicating}
+        title="Duplicate profile"
+        description="The copy starts with the current version's permissions, in the same role."
+      >
         <form
           onSubmit={(e) => {
             e.preventDefault();

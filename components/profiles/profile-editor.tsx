@@ -129,7 +129,9 @@ export function ProfileEditor({ profile, role, rolePermissions, defaults, saved 
       {error ? (
         <Alert>
           <p>{error.message}</p>
-          {error.fields?.permissions?.slice(1).map((m) => <p key={m}>{m}</p>)}
+          {error.fields?.permissions?.slice(1).map((m) => (
+            <p key={m}>{m}</p>
+          ))}
           {error.conflict ? (
             <Button variant="secondary" className="mt-2" onClick={() => window.location.reload()}>
               Reload
@@ -143,8 +145,22 @@ export function ProfileEditor({ profile, role, rolePermissions, defaults, saved 
         <h2 id="details-title" className="sr-only">
           Details
         </h2>
-        <TextField id="profile-name" label="Name" value={name} maxLength={200} required onChange={(e) => setName(e.target.value)} error={error?.fields?.name?.[0]} />
-        <TextField id="profile-description" label="Description (optional)" value={description} maxLength={2000} onChange={(e) => setDescription(e.target.value)} />
+        <TextField
+          id="profile-name"
+          label="Name"
+          value={name}
+          maxLength={200}
+          required
+          onChange={(e) => setName(e.target.value)}
+          error={error?.fields?.name?.[0]}
+        />
+        <TextField
+          id="profile-description"
+          label="Description (optional)"
+          value={description}
+          maxLength={2000}
+          onChange={(e) => setDescription(e.target.value)}
+        />
         <p className="text-sm text-slate-600 sm:col-span-2">
           Role: <strong>{role.name}</strong>
         </p>
@@ -152,7 +168,12 @@ export function ProfileEditor({ profile, role, rolePermissions, defaults, saved 
 
       <div className="flex flex-wrap items-center justify-between gap-2">
         <h2 className="text-lg font-medium">Permissions</h2>
-        <Button variant="secondary" onClick={() => (restoreDiff.added.length || restoreDiff.removed.length ? setRestoreOpen(true) : setStatus('The permissions are already at the role defaults.'))}>
+        <Button
+          variant="secondary"
+          onClick={() =>
+            restoreDiff.added.length || restoreDiff.removed.length ? setRestoreOpen(true) : setStatus('The permissions are already at the role defaults.')
+          }
+        >
           Restore defaults
         </Button>
       </div>
@@ -182,7 +203,8 @@ export function ProfileEditor({ profile, role, rolePermissions, defaults, saved 
           </Button>
         </div>
         <p className="text-xs text-slate-600">
-          &ldquo;Save and apply&rdquo; moves everyone holding this profile to the new version. &ldquo;Save for new users only&rdquo; keeps current holders on the version they have.
+          &ldquo;Save and apply&rdquo; moves everyone holding this profile to the new version. &ldquo;Save for new users only&rdquo; keeps current holders on
+          the version they have.
         </p>
       </section>
 
@@ -198,7 +220,9 @@ export function ProfileEditor({ profile, role, rolePermissions, defaults, saved 
       >
         <p>These permissions need it and would be turned off with it:</p>
         <ul className="list-disc pl-5">
-          {pendingOff?.dependents.map((k) => <li key={k}>{nameOf.get(k)}</li>)}
+          {pendingOff?.dependents.map((k) => (
+            <li key={k}>{nameOf.get(k)}</li>
+          ))}
         </ul>
       </ConfirmDialog>
 
@@ -218,13 +242,21 @@ export function ProfileEditor({ profile, role, rolePermissions, defaults, saved 
         {restoreDiff.added.length ? (
           <>
             <p className="font-medium">Turns on:</p>
-            <ul className="list-disc pl-5">{restoreDiff.added.map((k) => <li key={k}>{nameOf.get(k)}</li>)}</ul>
+            <ul className="list-disc pl-5">
+              {restoreDiff.added.map((k) => (
+                <li key={k}>{nameOf.get(k)}</li>
+              ))}
+            </ul>
           </>
         ) : null}
         {restoreDiff.removed.length ? (
           <>
             <p className="font-medium">Turns off:</p>
-            <ul className="list-disc pl-5">{restoreDiff.removed.map((k) => <li key={k}>{nameOf.get(k)}</li>)}</ul>
+            <ul className="list-disc pl-5">
+              {restoreDiff.removed.map((k) => (
+                <li key={k}>{nameOf.get(k)}</li>
+              ))}
+            </ul>
           </>
         ) : null}
       </ConfirmDialog>
@@ -257,9 +289,25 @@ function ImpactSummary({ impact, isNew }: { impact: ProfileImpact; isNew: boolea
         </p>
       ))}
       <p className="font-medium">Gained ({impact.gains.length}):</p>
-      {impact.gains.length ? <ul className="list-disc pl-5">{impact.gains.map((g) => <li key={g}>{g}</li>)}</ul> : <p>Nothing.</p>}
+      {impact.gains.length ? (
+        <ul className="list-disc pl-5">
+          {impact.gains.map((g) => (
+            <li key={g}>{g}</li>
+          ))}
+        </ul>
+      ) : (
+        <p>Nothing.</p>
+      )}
       <p className="font-medium">Lost ({impact.losses.length}):</p>
-      {impact.losses.length ? <ul className="list-disc pl-5">{impact.losses.map((g) => <li key={g}>{g}</li>)}</ul> : <p>Nothing.</p>}
+      {impact.losses.length ? (
+        <ul className="list-disc pl-5">
+          {impact.losses.map((g) => (
+            <li key={g}>{g}</li>
+          ))}
+        </ul>
+      ) : (
+        <p>Nothing.</p>
+      )}
     </>
   );
 }

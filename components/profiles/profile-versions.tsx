@@ -8,6 +8,7 @@ import { applyProfileToAllAction, profileVersionDiffAction, rollbackProfileActio
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/dialog';
+import { DataTable } from '@/components/ui/table';
 
 interface Version {
   version: number;
@@ -57,48 +58,38 @@ export function ProfileVersions({ profile, versions }: { profile: { id: number; 
         ) : null}
       </div>
       {message ? <Alert tone={message.tone}>{message.text}</Alert> : null}
-      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-        <table className="min-w-full divide-y divide-slate-200 text-sm">
-          <caption className="sr-only">Versions</caption>
-          <thead className="bg-slate-50 text-left">
-            <tr>
-              {['Version', 'Note', 'Saved by', 'When', 'Users on it', 'Actions'].map((h) => (
-                <th key={h} scope="col" className="px-3 py-2 font-medium text-slate-700">
-                  {h}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {versions.map((v) => (
-              <tr key={v.version}>
-                <td className="px-3 py-2 font-medium">
-                  v{v.version}
-                  {v.version === profile.headVersion ? ' (current)' : ''}
-                </td>
-                <td className="px-3 py-2">{v.note || '—'}</td>
-                <td className="px-3 py-2">{v.createdByName ?? 'system'}</td>
-                <td className="px-3 py-2">{new Date(v.createdAt).toISOString().slice(0, 16).replace('T', ' ')} UTC</td>
-                <td className="px-3 py-2">{v.holders}</td>
-                <td className="px-3 py-2">
-                  {v.version !== profile.headVersion ? (
-                    <div className="flex flex-wrap gap-2">
-                      <Button variant="ghost" onClick={() => compare.mutate(v.version)}>
-                        Compare v{v.version} with current
-                      </Button>
-                      <Button variant="ghost" onClick={() => setConfirm({ kind: 'rollback', version: v.version })}>
-                        Roll back to version {v.version}
-                      </Button>
-                    </div>
-                  ) : null}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable caption="Versions" columns={['Version', 'Note', 'Saved by', 'When', 'Users on it', 'Actions']}>
+        {versions.map((v) => (
+          <tr key={v.version}>
+            <td className="px-3 py-2 font-medium">
+              v{v.version}
+              {v.version === profile.headVersion ? ' (current)' : ''}
+            </td>
+            <td className="px-3 py-2">{v.note || '—'}</td>
+            <td className="px-3 py-2">{v.createdByName ?? 'system'}</td>
+            <td className="px-3 py-2">{new Date(v.createdAt).toISOString().slice(0, 16).replace('T', ' ')} UTC</td>
+            <td className="px-3 py-2">{v.holders}</td>
+            <td className="px-3 py-2">
+              {v.version !== profile.headVersion ? (
+                <div className="flex flex-wrap gap-2">
+                  <Button variant="ghost" onClick={() => compare.mutate(v.version)}>
+                    Compare v{v.version} with current
+                  </Button>
+                  <Button variant="ghost" onClick={() => setConfirm({ kind: 'rollback', version: v.version })}>
+                    Roll back to version {v.version}
+                  </Button>
+                </div>
+              ) : null}
+            </td>
+          </tr>
+        ))}
+      </DataTable>
       {diff ? (
-        <div className="rounded-lg border border-slate-200 bg-white p-4 text-sm" role="region" aria-label={`Differences between version ${diff.from} and version ${diff.to}`}>
+        <div
+          className="rounded-lg border border-slate-200 bg-white p-4 text-sm"
+          role="region"
+          aria-label={`Differences between version ${diff.from} and version ${diff.to}`}
+        >
           <p className="font-medium">
             From v{diff.from} to v{diff.to}
           </p>
@@ -118,7 +109,9 @@ export function ProfileVersions({ profile, versions }: { profile: { id: number; 
         {confirm?.kind === 'rollback' ? (
           <p>A new version equal to version {confirm.version} is saved and every holder moves to it.</p>
         ) : (
-          <p>{behind} user(s) on older versions move to version {profile.headVersion}.</p>
+          <p>
+            {behind} user(s) on older versions move to version {profile.headVersion}.
+          </p>
         )}
       </ConfirmDialog>
     </section>

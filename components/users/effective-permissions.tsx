@@ -1,5 +1,6 @@
 import type { UserAccess } from '@/lib/dal';
 import type { MissingReason, PermissionSource } from '@/lib/permissions/effective';
+import { DataTable } from '@/components/ui/table';
 
 const when = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
 
@@ -36,35 +37,27 @@ export function EffectivePermissions({ permissions }: { permissions: UserAccess[
       <h2 id="effective-title" className="text-lg font-medium">
         Effective permissions
       </h2>
-      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-        <table className="min-w-full divide-y divide-slate-200 text-sm">
-          <caption className="sr-only">Permissions he has</caption>
-          <thead className="bg-slate-50 text-left">
-            <tr>
-              <th scope="col" className="px-3 py-2">Permission ({granted.length})</th>
-              <th scope="col" className="px-3 py-2">Category</th>
-              <th scope="col" className="px-3 py-2">From</th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {granted.map((p) => (
-              <tr key={p.key}>
-                <td className="px-3 py-2">{p.name}</td>
-                <td className="px-3 py-2 text-slate-600">{p.category}</td>
-                <td className="px-3 py-2">{p.sources.map(source).join('; ')}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable caption="Permissions he has" columns={[`Permission (${granted.length})`, 'Category', 'From']}>
+        {granted.map((p) => (
+          <tr key={p.key}>
+            <td className="px-3 py-2">{p.name}</td>
+            <td className="px-3 py-2 text-slate-600">{p.category}</td>
+            <td className="px-3 py-2">{p.sources.map(source).join('; ')}</td>
+          </tr>
+        ))}
+      </DataTable>
       <details className="rounded-lg border border-slate-200 bg-white p-3">
         <summary className="cursor-pointer font-medium">Permissions he lacks, and why ({lacking.length})</summary>
         <table className="mt-2 min-w-full text-sm">
           <caption className="sr-only">Permissions he lacks</caption>
           <thead className="text-left">
             <tr>
-              <th scope="col" className="px-3 py-1">Permission</th>
-              <th scope="col" className="px-3 py-1">Why not</th>
+              <th scope="col" className="px-3 py-1">
+                Permission
+              </th>
+              <th scope="col" className="px-3 py-1">
+                Why not
+              </th>
             </tr>
           </thead>
           <tbody>

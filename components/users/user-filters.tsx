@@ -6,7 +6,13 @@ import { buttonClass } from '@/components/ui/button';
 /** A plain GET form: filters live in the URL, so a filtered list can be shared and reloaded. */
 export function UserFilters({ options, values }: { options: UserFilterOptions; values: Record<string, string> }) {
   return (
-    <form method="get" action="/users" role="search" aria-label="Filter users" className="grid gap-3 rounded-lg border border-slate-200 bg-white p-4 sm:grid-cols-2 lg:grid-cols-6">
+    <form
+      method="get"
+      action="/users"
+      role="search"
+      aria-label="Filter users"
+      className="grid gap-3 rounded-lg border border-slate-200 bg-white p-4 sm:grid-cols-2 lg:grid-cols-6"
+    >
       <div className="lg:col-span-2">
         <TextField id="q" name="q" type="search" label="Search users" placeholder="Name, login name or email" defaultValue={values.q} maxLength={200} />
       </div>

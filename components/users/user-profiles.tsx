@@ -10,7 +10,17 @@ import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/dialog';
 import { SelectField } from '@/components/ui/field';
 
-export function UserProfiles({ userId, profiles, assignable, isSelf }: { userId: number; profiles: UserAccess['profiles']; assignable: UserAccess['assignable']; isSelf: boolean }) {
+export function UserProfiles({
+  userId,
+  profiles,
+  assignable,
+  isSelf,
+}: {
+  userId: number;
+  profiles: UserAccess['profiles'];
+  assignable: UserAccess['assignable'];
+  isSelf: boolean;
+}) {
   const router = useRouter();
   const [choice, setChoice] = useState('');
   const [message, setMessage] = useState<{ tone: 'error' | 'success'; text: string } | null>(null);
@@ -79,8 +89,18 @@ export function UserProfiles({ userId, profiles, assignable, isSelf }: { userId:
           <p className="w-full text-xs text-slate-600">One profile per role: assigning a profile replaces the one the user holds in that role.</p>
         </form>
       ) : null}
-      <ConfirmDialog open={removing !== null} onOpenChange={(o) => !o && setRemoving(null)} title={`Remove ${removing?.name ?? ''}?`} confirmLabel="Remove" tone="danger" onConfirm={() => removing && remove.mutate(removing.roleKey)}>
-        <p>The user loses the permissions this profile gives.{removing?.roleKey === 'agent' ? ' Removing the agent profile also clears his skills and max chats.' : ''}</p>
+      <ConfirmDialog
+        open={removing !== null}
+        onOpenChange={(o) => !o && setRemoving(null)}
+        title={`Remove ${removing?.name ?? ''}?`}
+        confirmLabel="Remove"
+        tone="danger"
+        onConfirm={() => removing && remove.mutate(removing.roleKey)}
+      >
+        <p>
+          The user loses the permissions this profile gives.
+          {removing?.roleKey === 'agent' ? ' Removing the agent profile also clears his skills and max chats.' : ''}
+        </p>
       </ConfirmDialog>
     </section>
   );

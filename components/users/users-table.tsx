@@ -23,7 +23,12 @@ export function UsersTable({ rows, sort, dir, keep }: { rows: UserRow[]; sort: s
               const active = c.sortable && sort === c.key;
               const nextDir = active && dir === 'asc' ? 'desc' : 'asc';
               return (
-                <th key={c.key} scope="col" className="px-3 py-2 font-medium text-slate-700" aria-sort={active ? (dir === 'asc' ? 'ascending' : 'descending') : undefined}>
+                <th
+                  key={c.key}
+                  scope="col"
+                  className="px-3 py-2 font-medium text-slate-700"
+                  aria-sort={active ? (dir === 'asc' ? 'ascending' : 'descending') : undefined}
+                >
                   {c.sortable ? (
                     <Link href={`/users${queryString({ ...keep, sort: c.key, dir: nextDir })}`} className="inline-flex items-center gap-1 hover:underline">
                       {c.label}

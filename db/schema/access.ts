@@ -17,7 +17,9 @@ export const roles = sqliteTable(
     /** For a custom role: the built-in role it is based on. */
     baseRoleKey: text('base_role_key'),
     rowVersion: integer('row_version').notNull().default(1),
-    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull().default(sql`(unixepoch('subsec') * 1000)`),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' })
+      .notNull()
+      .default(sql`(unixepoch('subsec') * 1000)`),
   },
   (t) => [uniqueIndex('roles_name_uq').on(sql`${t.name} collate nocase`)],
 );
@@ -33,13 +35,17 @@ export const profiles = sqliteTable(
     id: integer('id').primaryKey({ autoIncrement: true }),
     name: text('name').notNull(),
     description: text('description').notNull().default(''),
-    roleKey: text('role_key').notNull().references(() => roles.key, { onDelete: 'restrict' }),
+    roleKey: text('role_key')
+      .notNull()
+      .references(() => roles.key, { onDelete: 'restrict' }),
     isDefault: integer('is_default', { mode: 'boolean' }).notNull().default(false),
     headVersion: integer('head_version').notNull().default(1),
     floorVersion: integer('floor_version').notNull().default(1),
     rowVersion: integer('row_version').notNull().default(1),
     updatedBy: integer('updated_by'),
-    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull().default(sql`(unixepoch('subsec') * 1000)`),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' })
+      .notNull()
+      .default(sql`(unixepoch('subsec') * 1000)`),
   },
   (t) => [uniqueIndex('profiles_name_uq').on(sql`${t.name} collate nocase`), index('profiles_role_idx').on(t.roleKey)],
 );
@@ -47,13 +53,17 @@ export const profiles = sqliteTable(
 export const profileVersions = sqliteTable(
   'profile_versions',
   {
-    profileId: integer('profile_id').notNull().references(() => profiles.id, { onDelete: 'cascade' }),
+    profileId: integer('profile_id')
+      .notNull()
+      .references(() => profiles.id, { onDelete: 'cascade' }),
     version: integer('version').notNull(),
     /** JSON array of the configurable permission keys switched on. */
     permissions: text('permissions', { mode: 'json' }).$type<string[]>().notNull(),
     note: text('note').notNull().default(''),
     createdBy: integer('created_by'),
-    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull().default(sql`(unixepoch('subsec') * 1000)`),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' })
+      .notNull()
+      .default(sql`(unixepoch('subsec') * 1000)`),
   },
   (t) => [primaryKey({ columns: [t.profileId, t.version] })],
 );
@@ -62,9 +72,15 @@ export const profileVersions = sqliteTable(
 export const userProfiles = sqliteTable(
   'user_profiles',
   {
-    userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
-    roleKey: text('role_key').notNull().references(() => roles.key, { onDelete: 'restrict' }),
-    profileId: integer('profile_id').notNull().references(() => profiles.id, { onDelete: 'restrict' }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    roleKey: text('role_key')
+      .notNull()
+      .references(() => roles.key, { onDelete: 'restrict' }),
+    profileId: integer('profile_id')
+      .notNull()
+      .references(() => profiles.id, { onDelete: 'restrict' }),
     /** The profile version current when it was assigned; see profiles.floorVersion. */
     version: integer('version').notNull(),
   },
@@ -78,13 +94,17 @@ export const userOverrides = sqliteTable(
   'user_overrides',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
     permissionKey: text('permission_key').notNull(),
     effect: text('effect', { enum: OVERRIDE_EFFECTS }).notNull(),
     reason: text('reason').notNull(),
     expiresAt: integer('expires_at', { mode: 'timestamp_ms' }),
     createdBy: integer('created_by').notNull(),
-    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull().default(sql`(unixepoch('subsec') * 1000)`),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' })
+      .notNull()
+      .default(sql`(unixepoch('subsec') * 1000)`),
   },
   (t) => [index('user_overrides_user_idx').on(t.userId)],
 );

@@ -8,7 +8,9 @@ export const auditEvents = sqliteTable(
   'audit_events',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    at: integer('at', { mode: 'timestamp_ms' }).notNull().default(sql`(unixepoch('subsec') * 1000)`),
+    at: integer('at', { mode: 'timestamp_ms' })
+      .notNull()
+      .default(sql`(unixepoch('subsec') * 1000)`),
     actorId: integer('actor_id'),
     actorName: text('actor_name').notNull(),
     onBehalfOf: text('on_behalf_of'),
@@ -20,11 +22,7 @@ export const auditEvents = sqliteTable(
     before: text('before', { mode: 'json' }),
     after: text('after', { mode: 'json' }),
   },
-  (t) => [
-    index('audit_at_idx').on(t.at, t.id),
-    index('audit_actor_idx').on(t.actorId, t.id),
-    index('audit_entity_idx').on(t.entityType, t.entityId, t.id),
-  ],
+  (t) => [index('audit_at_idx').on(t.at, t.id), index('audit_actor_idx').on(t.actorId, t.id), index('audit_entity_idx').on(t.entityType, t.entityId, t.id)],
 );
 
 /** Refused attempts: who tried what, and why it was refused. */
@@ -32,7 +30,9 @@ export const deniedAttempts = sqliteTable(
   'denied_attempts',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    at: integer('at', { mode: 'timestamp_ms' }).notNull().default(sql`(unixepoch('subsec') * 1000)`),
+    at: integer('at', { mode: 'timestamp_ms' })
+      .notNull()
+      .default(sql`(unixepoch('subsec') * 1000)`),
     actorId: integer('actor_id'),
     actorName: text('actor_name').notNull(),
     source: text('source', { enum: AUDIT_SOURCES }).notNull(),

@@ -10,7 +10,9 @@ export const groups = sqliteTable(
     parentId: integer('parent_id').references((): AnySQLiteColumn => groups.id, { onDelete: 'restrict' }),
     enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
     rowVersion: integer('row_version').notNull().default(1),
-    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull().default(sql`(unixepoch('subsec') * 1000)`),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' })
+      .notNull()
+      .default(sql`(unixepoch('subsec') * 1000)`),
   },
   (t) => [
     // Sibling names are unique case-insensitively; lib/dal checks it (a NULL parent defeats a unique index).
@@ -23,7 +25,9 @@ export const skills = sqliteTable(
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
     name: text('name').notNull(),
-    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull().default(sql`(unixepoch('subsec') * 1000)`),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' })
+      .notNull()
+      .default(sql`(unixepoch('subsec') * 1000)`),
   },
   (t) => [uniqueIndex('skills_name_uq').on(sql`${t.name} collate nocase`)],
 );

@@ -1,5 +1,6 @@
 import 'server-only';
 import { cache } from 'react';
+import { redirect } from 'next/navigation';
 import { DalError } from '@/lib/dal/errors';
 import { loadPrincipal, type Principal } from '@/lib/dal/principal';
 import { currentSessionUser } from './session';
@@ -18,5 +19,12 @@ export const getPrincipal = cache(async (): Promise<Principal | null> => {
 export async function requirePrincipal(): Promise<Principal> {
   const principal = await getPrincipal();
   if (!principal) throw new DalError('unauthenticated', 'Your session has ended; sign in again.');
+  return principal;
+}
+
+/** For pages: a signed-out or deactivated visitor goes to sign-in. */
+export async function pagePrincipal(): Promise<Principal> {
+  const principal = await getPrincipal();
+  if (!principal) redirect('/login');
   return principal;
 }

@@ -19,9 +19,7 @@ export function holds(p: Principal, permissionKey: string): boolean {
 export function reachOf(p: Principal, permissionKey: string): 'account' | 'managed-groups' | null {
   const e = p.effective.explain.get(permissionKey);
   if (!e?.allowed) return null;
-  const accountWide = e.sources.some(
-    (s) => (s.kind === 'core' || s.kind === 'profile') && p.catalog.roleByKey.get(s.roleKey)?.scope === 'account',
-  );
+  const accountWide = e.sources.some((s) => (s.kind === 'core' || s.kind === 'profile') && p.catalog.roleByKey.get(s.roleKey)?.scope === 'account');
   return accountWide ? 'account' : 'managed-groups';
 }
 
@@ -33,10 +31,7 @@ export function managedSubtree(p: Principal): Set<number> {
 /** A refusal is recorded in the security log, then thrown; the refused change never starts. */
 export function deny(p: Principal, action: string, reason: string, code: 'forbidden' | 'not-found' = 'forbidden'): never {
   try {
-    getDb()
-      .insert(t.deniedAttempts)
-      .values({ actorId: p.userId, actorName: p.loginName, source: p.source, action, reason })
-      .run();
+    getDb().insert(t.deniedAttempts).values({ actorId: p.userId, actorName: p.loginName, source: p.source, action, reason }).run();
   } catch (error) {
     console.error('[switchboard] could not record a denied attempt', error);
   }

@@ -15,8 +15,7 @@ export class DalError extends Error {
 }
 
 export type ActionResult<T = undefined> =
-  | { ok: true; data: T; message?: string }
-  | { ok: false; error: string; code: DalErrorCode | 'internal'; fieldErrors?: Record<string, string[]> };
+  { ok: true; data: T; message?: string } | { ok: false; error: string; code: DalErrorCode | 'internal'; fieldErrors?: Record<string, string[]> };
 
 /** The fields of a zod error, by field name, for forms that show each message by its input. */
 export function fieldErrorsOf(error: z.ZodError): Record<string, string[]> {

@@ -28,3 +28,4 @@ export {
   type ComparisonRow,
 } from './profiles';
 export { getUserAccess, assignProfile, unassignProfile, type UserAccess } from './user-access';
+export { listRoles, listGroups, listSkills, listAuditEvents, type GroupNodeRow } from './directory';

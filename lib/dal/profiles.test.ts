@@ -31,7 +31,13 @@ const JOIN = 'join-agents-conversations-in-group';
 const OFFLINE = 'transfer-messaging-conversations-to-an-agent-in-offline-state';
 
 const profileId = (name: string) => db.select().from(t.profiles).where(eq(t.profiles.name, name)).get()!.id;
-const auditOf = (id: number) => db.select().from(t.auditEvents).where(eq(t.auditEvents.entityId, String(id))).all().filter((e) => e.entityType === 'profile');
+const auditOf = (id: number) =>
+  db
+    .select()
+    .from(t.auditEvents)
+    .where(eq(t.auditEvents.entityId, String(id)))
+    .all()
+    .filter((e) => e.entityType === 'profile');
 const userHas = (loginName: string, key: string) => {
   const user = userByLogin(db, loginName);
   return effectivePermissions(principalOf(db, 'admin').catalog, readEffectiveInput(user.id)).explain.get(key)?.allowed ?? false;
@@ -113,7 +119,18 @@ describe('saveProfile: versions, apply, new users only', () => {
     expect(impact).toMatchObject({ affectedUsers: 2, holders: 2, gains: ['Transfer messaging conversations to an agent in "offline" state'], losses: [] });
 
     const changes = db.$client.prepare('select total_changes() as n').get() as { n: number };
-    saveProfile({ ctx: admin, input: { id, rowVersion: detail.rowVersion, name: detail.name, description: '', permissions: [...detail.permissions, OFFLINE], note: 'more transfers', mode: 'apply' } });
+    saveProfile({
+      ctx: admin,
+      input: {
+        id,
+        rowVersion: detail.rowVersion,
+        name: detail.name,
+        description: '',
+        permissions: [...detail.permissions, OFFLINE],
+        note: 'more transfers',
+        mode: 'apply',
+      },
+    });
     const after = db.$client.prepare('select total_changes() as n').get() as { n: number };
     expect(after.n - changes.n).toBe(3); // the version, the profile row, the audit event: not one row per holder
 
@@ -128,7 +145,10 @@ describe('saveProfile: versions, apply, new users only', () => {
     const detail = getProfile({ ctx: admin, input: { id } });
     const next = detail.permissions.filter((k) => k !== OFFLINE);
     expect(previewProfileChange({ ctx: admin, input: { id, permissions: next, mode: 'new-users' } })).toMatchObject({ affectedUsers: 0, holders: 2 });
-    saveProfile({ ctx: admin, input: { id, rowVersion: detail.rowVersion, name: detail.name, description: '', permissions: next, note: '', mode: 'new-users' } });
+    saveProfile({
+      ctx: admin,
+      input: { id, rowVersion: detail.rowVersion, name: detail.name, description: '', permissions: next, note: '', mode: 'new-users' },
+    });
     expect(userHas('chloe.nguyen', OFFLINE)).toBe(true);
     assign('elena.nguyen', 'Senior Agent');
     expect(userHas('elena.nguyen', OFFLINE)).toBe(false);
@@ -139,7 +159,10 @@ describe('saveProfile: versions, apply, new users only', () => {
       [2, 2],
       [1, 0],
     ]);
-    expect(profileVersionDiff({ ctx: admin, input: { id, from: 2, to: 3 } })).toMatchObject({ added: [], removed: ['Transfer messaging conversations to an agent in "offline" state'] });
+    expect(profileVersionDiff({ ctx: admin, input: { id, from: 2, to: 3 } })).toMatchObject({
+      added: [],
+      removed: ['Transfer messaging conversations to an agent in "offline" state'],
+    });
   });
 
   it('"Apply to all holders" brings everyone to the current version', () => {
@@ -165,10 +188,16 @@ describe('saveProfile: versions, apply, new users only', () => {
     const admin = principalOf(db, 'admin');
     const id = profileId('Senior Agent');
     const opened = getProfile({ ctx: admin, input: { id } });
-    saveProfile({ ctx: admin, input: { id, rowVersion: opened.rowVersion, name: opened.name, description: 'first', permissions: opened.permissions, note: '', mode: 'apply' } });
+    saveProfile({
+      ctx: admin,
+      input: { id, rowVersion: opened.rowVersion, name: opened.name, description: 'first', permissions: opened.permissions, note: '', mode: 'apply' },
+    });
     const before = snapshot(db);
     const error = refusal(() =>
-      saveProfile({ ctx: admin, input: { id, rowVersion: opened.rowVersion, name: opened.name, description: 'second', permissions: opened.permissions, note: '', mode: 'apply' } }),
+      saveProfile({
+        ctx: admin,
+        input: { id, rowVersion: opened.rowVersion, name: opened.name, description: 'second', permissions: opened.permissions, note: '', mode: 'apply' },
+      }),
     );
     expect(error.code).toBe('conflict');
     expect(error.message).toMatch(/Avery Admin changed this profile.*Reload/);
@@ -184,7 +213,10 @@ describe('saveProfile: versions, apply, new users only', () => {
     expect(detail.rolePermissions.find((p) => p.key === JOIN)?.grantRefusal).toBeNull(); // he holds it
     const before = snapshot(db);
     const error = refusal(() =>
-      saveProfile({ ctx: manager, input: { id, rowVersion: detail.rowVersion, name: 'Agent', description: '', permissions: [...detail.permissions, OFFLINE], note: '', mode: 'apply' } }),
+      saveProfile({
+        ctx: manager,
+        input: { id, rowVersion: detail.rowVersion, name: 'Agent', description: '', permissions: [...detail.permissions, OFFLINE], note: '', mode: 'apply' },
+      }),
     );
     expect(error.code).toBe('forbidden');
     expect(snapshot(db)).toEqual(before);
@@ -206,7 +238,9 @@ describe('saveProfile: versions, apply, new users only', () => {
     expect(impact.warnings.join(' ')).toMatch(/takes away your own "Manage profiles"/);
     expect(impact.warnings.join(' ')).toMatch(/No active user would be able to manage profiles/);
     const before = snapshot(db);
-    const error = refusal(() => saveProfile({ ctx: admin, input: { id, rowVersion: detail.rowVersion, name: 'Admin', description: '', permissions: without, note: '', mode: 'apply' } }));
+    const error = refusal(() =>
+      saveProfile({ ctx: admin, input: { id, rowVersion: detail.rowVersion, name: 'Admin', description: '', permissions: without, note: '', mode: 'apply' } }),
+    );
     expect(error.code).toBe('invalid');
     expect(snapshot(db)).toEqual(before);
   });
@@ -229,7 +263,9 @@ describe('duplicate, compare, delete', () => {
     const admin = principalOf(db, 'admin');
     const held = getProfile({ ctx: admin, input: { id: profileId('Senior Agent') } });
     const before = snapshot(db);
-    expect(refusal(() => deleteProfile({ ctx: admin, input: { id: held.id, rowVersion: held.rowVersion } })).message).toMatch(/still held by 3 user\(s\): chloe.nguyen, dev.nguyen, elena.nguyen/);
+    expect(refusal(() => deleteProfile({ ctx: admin, input: { id: held.id, rowVersion: held.rowVersion } })).message).toMatch(
+      /still held by 3 user\(s\): chloe.nguyen, dev.nguyen, elena.nguyen/,
+    );
     const agent = getProfile({ ctx: admin, input: { id: profileId('Agent') } });
     expect(refusal(() => deleteProfile({ ctx: admin, input: { id: agent.id, rowVersion: agent.rowVersion } })).message).toMatch(/default profile/);
     expect(snapshot(db)).toEqual(before);

@@ -311,7 +311,10 @@ function impactOf(ctx: Principal, profileId: number | null, current: readonly st
   if (profileId && mode === 'apply') {
     const mine = readEffectiveInput(ctx.userId);
     if (mine.profiles.some((p) => p.profileId === profileId)) {
-      const after = effectivePermissions(ctx.catalog, { ...mine, profiles: mine.profiles.map((p) => (p.profileId === profileId ? { ...p, enabled: next } : p)) });
+      const after = effectivePermissions(ctx.catalog, {
+        ...mine,
+        profiles: mine.profiles.map((p) => (p.profileId === profileId ? { ...p, enabled: next } : p)),
+      });
       const lost = CONSOLE_KEYS.filter((k) => ctx.effective.explain.get(k)?.allowed && !after.explain.get(k)?.allowed);
       if (lost.length) warnings.push(`You hold this profile: saving takes away your own ${lost.map((k) => `"${name(k)}"`).join(', ')}.`);
     }
@@ -319,7 +322,8 @@ function impactOf(ctx: Principal, profileId: number | null, current: readonly st
       warnings.push('No active user would be able to manage profiles any more; this save will be refused.');
     }
   }
-  if (mode === 'new-users' && holders > 0) warnings.push(`The ${holders} current holder(s) keep the version they have; only users who get this profile later receive the change.`);
+  if (mode === 'new-users' && holders > 0)
+    warnings.push(`The ${holders} current holder(s) keep the version they have; only users who get this profile later receive the change.`);
   return {
     affectedUsers: mode === 'apply' ? holders : 0,
     holders,
@@ -340,7 +344,8 @@ export function previewProfileChange({ ctx, input }: { ctx: Principal; input: un
     return impactOf(ctx, row.id, versionPermissions(row.id, row.headVersion), next, data.mode);
   }
   const roles = requireProfileArea(ctx, 'add profiles');
-  if (!data.roleKey || !mayManageRole(roles, data.roleKey)) throw new DalError('invalid', 'Choose a role for the new profile.', { roleKey: ['Role is required'] });
+  if (!data.roleKey || !mayManageRole(roles, data.roleKey))
+    throw new DalError('invalid', 'Choose a role for the new profile.', { roleKey: ['Role is required'] });
   const next = assertValidPermissions(ctx, roleOf(ctx, data.roleKey), data.permissions);
   return impactOf(ctx, null, [], next, data.mode);
 }
@@ -349,7 +354,11 @@ export function previewProfileChange({ ctx, input }: { ctx: Principal; input: un
 // Writes
 
 function assertNameFree(name: string, exceptId?: number) {
-  const clash = getDb().select({ id: t.profiles.id }).from(t.profiles).where(sql`${t.profiles.name} = ${name} collate nocase`).get();
+  const clash = getDb()
+    .select({ id: t.profiles.id })
+    .from(t.profiles)
+    .where(sql`${t.profiles.name} = ${name} collate nocase`)
+    .get();
   if (clash && clash.id !== exceptId) throw new DalError('invalid', `A profile named "${name}" already exists.`, { name: ['Name is already taken'] });
 }
 
@@ -380,11 +389,7 @@ export function createProfile({ ctx, input }: { ctx: Principal; input: unknown }
   assertMayGrant(ctx, role, permissions, 'add profiles');
   assertNameFree(data.name);
   return writeTransaction((tx) => {
-    const row = tx
-      .insert(t.profiles)
-      .values({ name: data.name, description: data.description, roleKey: role.key, updatedBy: ctx.userId })
-      .returning()
-      .get();
+    const row = tx.insert(t.profiles).values({ name: data.name, description: data.description, roleKey: role.key, updatedBy: ctx.userId }).returning().get();
     tx.insert(t.profileVersions).values({ profileId: row.id, version: 1, permissions, note: data.note, createdBy: ctx.userId }).run();
     writeAudit(tx, ctx, { entityType: 'profile', entityId: row.id, entityName: row.name, action: 'create', after: snapshotOf(row, 1, permissions) });
     return { id: row.id };
@@ -397,7 +402,13 @@ export function duplicateProfile({ ctx, input }: { ctx: Principal; input: unknow
   const source = visibleProfile(ctx, data.id, 'add profiles');
   return createProfile({
     ctx,
-    input: { roleKey: source.roleKey, name: data.name, description: source.description, permissions: versionPermissions(source.id, source.headVersion), note: `Copy of ${source.name}` },
+    input: {
+      roleKey: source.roleKey,
+      name: data.name,
+      description: source.description,
+      permissions: versionPermissions(source.id, source.headVersion),
+      note: `Copy of ${source.name}`,
+    },
   });
 }
 
@@ -519,16 +530,32 @@ export function deleteProfile({ ctx, input }: { ctx: Principal; input: unknown }
     .orderBy(asc(t.users.loginName))
     .all();
   if (holders.length) {
-    const shown = holders.slice(0, 10).map((h) => h.loginName).join(', ');
-    throw new DalError('invalid', `"${row.name}" is still held by ${holders.length} user(s): ${shown}${holders.length > 10 ? ', …' : ''}. Assign them another profile first.`);
+    const shown = holders
+      .slice(0, 10)
+      .map((h) => h.loginName)
+      .join(', ');
+    throw new DalError(
+      'invalid',
+      `"${row.name}" is still held by ${holders.length} user(s): ${shown}${holders.length > 10 ? ', …' : ''}. Assign them another profile first.`,
+    );
   }
   const permissions = versionPermissions(row.id, row.headVersion);
   return writeTransaction((tx) => {
     const current = lockedProfile(tx, row.id, data.rowVersion);
-    const held = tx.select({ n: sql<number>`count(*)` }).from(t.userProfiles).where(eq(t.userProfiles.profileId, row.id)).get()!.n;
+    const held = tx
+      .select({ n: sql<number>`count(*)` })
+      .from(t.userProfiles)
+      .where(eq(t.userProfiles.profileId, row.id))
+      .get()!.n;
     if (held) throw new DalError('conflict', `"${row.name}" was just assigned to someone; it cannot be deleted.`);
     tx.delete(t.profiles).where(eq(t.profiles.id, row.id)).run();
-    writeAudit(tx, ctx, { entityType: 'profile', entityId: row.id, entityName: row.name, action: 'delete', before: snapshotOf(current, current.headVersion, permissions) });
+    writeAudit(tx, ctx, {
+      entityType: 'profile',
+      entityId: row.id,
+      entityName: row.name,
+      action: 'delete',
+      before: snapshotOf(current, current.headVersion, permissions),
+    });
     return { id: row.id };
   });
 }
@@ -558,7 +585,12 @@ export function compareProfiles({ ctx, input }: { ctx: Principal; input: unknown
   });
   // Differences first, then by category and name.
   rows.sort((x, y) => Number(x.a === x.b) - Number(y.a === y.b) || x.category.localeCompare(y.category) || x.name.localeCompare(y.name));
-  return { a: { id: a.id, name: a.name, roleKey: a.roleKey }, b: { id: b.id, name: b.name, roleKey: b.roleKey }, rows, differences: rows.filter((r) => r.a !== r.b).length };
+  return {
+    a: { id: a.id, name: a.name, roleKey: a.roleKey },
+    b: { id: b.id, name: b.name, roleKey: b.roleKey },
+    rows,
+    differences: rows.filter((r) => r.a !== r.b).length,
+  };
 }
 
 export function profileVersionDiff({ ctx, input }: { ctx: Principal; input: unknown }) {

@@ -38,7 +38,9 @@ describe('setAccountFeature', () => {
 
     // A user whose profile switches on a file-sharing permission loses it on his next request.
     db.$client
-      .prepare("update profile_versions set permissions = json_insert(permissions, '$[#]', 'send-files-to-consumers-from-custom-widgets') where profile_id = (select id from profiles where name = 'Agent')")
+      .prepare(
+        "update profile_versions set permissions = json_insert(permissions, '$[#]', 'send-files-to-consumers-from-custom-widgets') where profile_id = (select id from profiles where name = 'Agent')",
+      )
       .run();
     expect(principalOf(db, 'agent').effective.explain.get('send-files-to-consumers-from-custom-widgets')).toMatchObject({
       allowed: false,
@@ -60,7 +62,9 @@ describe('setAccountFeature', () => {
   it('precondition: a stale version is a conflict and changes nothing', () => {
     const current = feature('messaging');
     const before = snapshot(db);
-    const error = refusal(() => setAccountFeature({ ctx: principalOf(db, 'admin'), input: { key: 'messaging', enabled: false, rowVersion: current.rowVersion - 1 } }));
+    const error = refusal(() =>
+      setAccountFeature({ ctx: principalOf(db, 'admin'), input: { key: 'messaging', enabled: false, rowVersion: current.rowVersion - 1 } }),
+    );
     expect(error.code).toBe('conflict');
     expect(error.message).toMatch(/reload/);
     expect(snapshot(db)).toEqual(before);
@@ -84,9 +88,9 @@ describe('setAccountFeature', () => {
     const current = feature('secure-forms');
     db.$client.exec("create trigger fail_audit before insert on audit_events begin select raise(abort, 'audit unavailable'); end");
     try {
-      expect(() => setAccountFeature({ ctx: principalOf(db, 'admin'), input: { key: 'secure-forms', enabled: !current.enabled, rowVersion: current.rowVersion } })).toThrow(
-        /audit unavailable/,
-      );
+      expect(() =>
+        setAccountFeature({ ctx: principalOf(db, 'admin'), input: { key: 'secure-forms', enabled: !current.enabled, rowVersion: current.rowVersion } }),
+      ).toThrow(/audit unavailable/);
     } finally {
       db.$client.exec('drop trigger fail_audit');
     }

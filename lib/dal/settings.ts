@@ -27,7 +27,13 @@ export interface AccountFeatureRow {
 export function listAccountFeatures({ ctx }: { ctx: Principal }): AccountFeatureRow[] {
   const scope = authorize(ctx, 'see account settings', SETTINGS_PERMISSIONS);
   if (scope.kind !== 'account') throw new DalError('forbidden', 'Account settings are for account-wide administrators.');
-  const rows = new Map(getDb().select().from(t.accountFeatures).all().map((r) => [r.key, r]));
+  const rows = new Map(
+    getDb()
+      .select()
+      .from(t.accountFeatures)
+      .all()
+      .map((r) => [r.key, r]),
+  );
   const catalog = ctx.catalog;
   return catalog.features.map((f) => {
     const row = rows.get(f.key);

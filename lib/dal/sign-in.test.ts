@@ -14,7 +14,11 @@ beforeAll(async () => {
 describe('verifyCredentials', () => {
   it('signs in with the right password, whatever the login name case', async () => {
     const user = userByLogin(db, 'sales');
-    await expect(verifyCredentials({ loginName: 'SALES', password: TEST_PASSWORD })).resolves.toEqual({ ok: true, userId: user.id, sessionVersion: user.sessionVersion });
+    await expect(verifyCredentials({ loginName: 'SALES', password: TEST_PASSWORD })).resolves.toEqual({
+      ok: true,
+      userId: user.id,
+      sessionVersion: user.sessionVersion,
+    });
   });
 
   it('stores an argon2id hash, never the password', () => {
@@ -69,7 +73,9 @@ describe('loadPrincipal', () => {
   it('reads each profile at the version its holder is on: his own, or the floor raised by "Save and apply"', () => {
     const user = userByLogin(db, 'dev.nguyen');
     const agentProfile = db.select().from(t.profiles).where(eq(t.profiles.name, 'Agent')).get()!;
-    db.insert(t.profileVersions).values({ profileId: agentProfile.id, version: 2, permissions: ['join-agents-conversations-in-group'] }).run();
+    db.insert(t.profileVersions)
+      .values({ profileId: agentProfile.id, version: 2, permissions: ['join-agents-conversations-in-group'] })
+      .run();
     db.update(t.profiles).set({ headVersion: 2 }).where(eq(t.profiles.id, agentProfile.id)).run();
     const onOld = loadPrincipal(user.id, user.sessionVersion, 'ui')!;
     expect(onOld.effective.explain.get('join-agents-conversations-in-group')?.allowed).toBe(false);

@@ -11,17 +11,11 @@ export const MAX_FAILURES = 5;
 export const LOCK_MS = 5 * 60_000;
 
 export const signInInput = z.object({
-  loginName: z
-    .string({ error: 'Login name is required' })
-    .trim()
-    .min(1, 'Login name is required')
-    .max(200, 'Login name is too long (at most 200 characters)'),
+  loginName: z.string({ error: 'Login name is required' }).trim().min(1, 'Login name is required').max(200, 'Login name is too long (at most 200 characters)'),
   password: z.string({ error: 'Password is required' }).min(1, 'Password is required').max(1000, 'Password is too long (at most 1000 characters)'),
 });
 
-export type SignInResult =
-  | { ok: true; userId: number; sessionVersion: number }
-  | { ok: false; reason: 'wrong-credentials' | 'locked' };
+export type SignInResult = { ok: true; userId: number; sessionVersion: number } | { ok: false; reason: 'wrong-credentials' | 'locked' };
 
 /**
  * Check a login name and password. A wrong password, an unknown login name and a deactivated
@@ -34,7 +28,11 @@ export async function verifyCredentials(input: unknown, now = Date.now()): Promi
   const throttle = db.select().from(t.loginThrottle).where(eq(t.loginThrottle.loginName, key)).get();
   if (throttle && throttle.lockedUntil > now) return { ok: false, reason: 'locked' };
 
-  const user = db.select().from(t.users).where(sql`${t.users.loginName} = ${loginName} collate nocase`).get();
+  const user = db
+    .select()
+    .from(t.users)
+    .where(sql`${t.users.loginName} = ${loginName} collate nocase`)
+    .get();
   const valid = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), password);
   if (user && valid && user.status === 'active') {
     if (throttle) db.delete(t.loginThrottle).where(eq(t.loginThrottle.loginName, key)).run();

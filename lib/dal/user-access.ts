@@ -78,9 +78,22 @@ export function getUserAccess({ ctx, input }: { ctx: Principal; input: unknown }
     .innerJoin(t.roles, eq(t.roles.key, t.profiles.roleKey))
     .orderBy(t.roles.rank, t.profiles.name)
     .all();
-  const assignable = id === ctx.userId ? [] : allProfiles.filter((p) => assignRefusal(ctx, p.roleKey, null) === null && profileGrants(ctx, p).refusals.length === 0).map(({ id: pid, name, roleKey, roleName }) => ({ id: pid, name, roleKey, roleName }));
+  const assignable =
+    id === ctx.userId
+      ? []
+      : allProfiles
+          .filter((p) => assignRefusal(ctx, p.roleKey, null) === null && profileGrants(ctx, p).refusals.length === 0)
+          .map(({ id: pid, name, roleKey, roleName }) => ({ id: pid, name, roleKey, roleName }));
   return {
-    user: { id: user.id, name: user.name, loginName: user.loginName, email: user.email, nickname: user.nickname, status: user.status, groupName: group?.name ?? null },
+    user: {
+      id: user.id,
+      name: user.name,
+      loginName: user.loginName,
+      email: user.email,
+      nickname: user.nickname,
+      status: user.status,
+      groupName: group?.name ?? null,
+    },
     profiles: heldProfiles(id),
     permissions: ctx.catalog.permissions.map((meta) => ({ ...effective.explain.get(meta.key)!, name: meta.name, category: meta.category })),
     assignable,
@@ -101,7 +114,8 @@ function assignRefusal(ctx: Principal, roleKey: string, targetRoles: Set<string>
   const named = Object.entries(USER_ROLE_PERMISSION)
     .filter(([, permission]) => reachOf(ctx, permission))
     .map(([key]) => key);
-  if (!named.includes(roleKey)) return `Your permissions let you manage users of the ${named.map((k) => ctx.catalog.roleByKey.get(k)?.name).join(' and ') || 'no'} role(s), not ${role.name}.`;
+  if (!named.includes(roleKey))
+    return `Your permissions let you manage users of the ${named.map((k) => ctx.catalog.roleByKey.get(k)?.name).join(' and ') || 'no'} role(s), not ${role.name}.`;
   if (targetRoles && [...targetRoles].some((k) => !named.includes(k))) return 'This user holds a role your permissions do not let you manage.';
   return null;
 }
@@ -117,7 +131,10 @@ function profileGrants(ctx: Principal, profile: { id: number; roleKey: string; h
       .get()?.permissions ?? [];
   if (!role) return { permissions, refusals: [`There is no role "${profile.roleKey}".`] };
   const defaults = new Set(roleDefaults(role, enabledFeatures()));
-  const granter = { holds: (k: string) => ctx.effective.explain.get(k)?.allowed ?? false, accountWide: reachOf(ctx, CONSOLE.manageUsersAndRoles) === 'account' };
+  const granter = {
+    holds: (k: string) => ctx.effective.explain.get(k)?.allowed ?? false,
+    accountWide: reachOf(ctx, CONSOLE.manageUsersAndRoles) === 'account',
+  };
   const refusals = permissions.map((k) => grantRefusal(granter, role, k, defaults)).filter((r): r is string => r !== null);
   return { permissions, refusals };
 }
@@ -170,7 +187,10 @@ export function assignProfile({ ctx, input }: { ctx: Principal; input: unknown }
       .values({ userId: user.id, roleKey: profile.roleKey, profileId: profile.id, version: profile.headVersion })
       .onConflictDoUpdate({ target: [t.userProfiles.userId, t.userProfiles.roleKey], set: { profileId: profile.id, version: profile.headVersion } })
       .run();
-    tx.update(t.users).set({ updatedAt: new Date(), rowVersion: user.rowVersion + 1 }).where(eq(t.users.id, user.id)).run();
+    tx.update(t.users)
+      .set({ updatedAt: new Date(), rowVersion: user.rowVersion + 1 })
+      .where(eq(t.users.id, user.id))
+      .run();
     writeAudit(tx, ctx, {
       entityType: 'user',
       entityId: user.id,
@@ -199,19 +219,27 @@ export function unassignProfile({ ctx, input }: { ctx: Principal; input: unknown
   const refusal = assignRefusal(ctx, data.roleKey, new Set(held.map((h) => h.roleKey)));
   if (refusal) deny(ctx, 'remove profiles', refusal);
   const input2 = readEffectiveInput(user.id);
-  const loses = effectivePermissions(ctx.catalog, input2).explain.get(CONSOLE.manageUsersAndRoles)?.allowed &&
-    !effectivePermissions(ctx.catalog, { ...input2, profiles: input2.profiles.filter((p) => p.roleKey !== data.roleKey) }).explain.get(CONSOLE.manageUsersAndRoles)?.allowed;
+  const loses =
+    effectivePermissions(ctx.catalog, input2).explain.get(CONSOLE.manageUsersAndRoles)?.allowed &&
+    !effectivePermissions(ctx.catalog, { ...input2, profiles: input2.profiles.filter((p) => p.roleKey !== data.roleKey) }).explain.get(
+      CONSOLE.manageUsersAndRoles,
+    )?.allowed;
   if (loses && user.status === 'active' && !someoneElseManagesUsers(ctx, user.id)) {
     throw new DalError('invalid', `${user.name} is the last active user who can manage users; this change would leave nobody able to.`);
   }
   writeTransaction((tx) => {
-    tx.delete(t.userProfiles).where(and(eq(t.userProfiles.userId, user.id), eq(t.userProfiles.roleKey, data.roleKey))).run();
+    tx.delete(t.userProfiles)
+      .where(and(eq(t.userProfiles.userId, user.id), eq(t.userProfiles.roleKey, data.roleKey)))
+      .run();
     if (data.roleKey === 'agent') {
       // Skills and max chats belong to the agent role only.
       tx.delete(t.userSkills).where(eq(t.userSkills.userId, user.id)).run();
       tx.update(t.users).set({ maxChats: null }).where(eq(t.users.id, user.id)).run();
     }
-    tx.update(t.users).set({ updatedAt: new Date(), rowVersion: user.rowVersion + 1 }).where(eq(t.users.id, user.id)).run();
+    tx.update(t.users)
+      .set({ updatedAt: new Date(), rowVersion: user.rowVersion + 1 })
+      .where(eq(t.users.id, user.id))
+      .run();
     writeAudit(tx, ctx, {
       entityType: 'user',
       entityId: user.id,

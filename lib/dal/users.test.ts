@@ -57,7 +57,11 @@ describe('listUsers', () => {
   it('an agent manager sees exactly the users of his managed subtree', () => {
     const { rows, total } = walk('manager', { pageSize: 100 });
     const reach = groupIdsUnder('Support');
-    const expected = db.select().from(t.users).all().filter((u) => u.groupId !== null && reach.includes(u.groupId));
+    const expected = db
+      .select()
+      .from(t.users)
+      .all()
+      .filter((u) => u.groupId !== null && reach.includes(u.groupId));
     expect(total).toBe(expected.length);
     expect(rows.map((r) => r.id).sort((a, b) => a - b)).toEqual(expected.map((u) => u.id).sort((a, b) => a - b));
     expect(rows.some((r) => r.loginName === 'sales')).toBe(false);

@@ -66,11 +66,7 @@ export function listUsers({ ctx, input }: { ctx: Principal; input: unknown }): U
   if (q.q) {
     const like = `%${escapeLike(q.q)}%`;
     conditions.push(
-      or(
-        sql`${t.users.name} like ${like} escape '\\'`,
-        sql`${t.users.loginName} like ${like} escape '\\'`,
-        sql`${t.users.email} like ${like} escape '\\'`,
-      ),
+      or(sql`${t.users.name} like ${like} escape '\\'`, sql`${t.users.loginName} like ${like} escape '\\'`, sql`${t.users.email} like ${like} escape '\\'`),
     );
   }
   if (q.status) conditions.push(eq(t.users.status, q.status));
@@ -93,7 +89,12 @@ export function listUsers({ ctx, input }: { ctx: Principal; input: unknown }): U
     conditions.push(exists(held));
   }
   const where = and(...conditions);
-  const total = db.select({ n: sql<number>`count(*)` }).from(t.users).where(where).get()?.n ?? 0;
+  const total =
+    db
+      .select({ n: sql<number>`count(*)` })
+      .from(t.users)
+      .where(where)
+      .get()?.n ?? 0;
 
   const column = {
     name: sql`${t.users.name} collate nocase`,

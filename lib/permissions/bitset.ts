@@ -41,7 +41,7 @@ export class PermissionBits {
   covers(other: PermissionBits): boolean {
     for (let i = 0; i < other.words.length; i++) {
       const o = other.words[i]!;
-      if ((((this.words[i] ?? 0) & o) >>> 0) !== o) return false;
+      if (((this.words[i] ?? 0) & o) >>> 0 !== o) return false;
     }
     return true;
   }

@@ -113,17 +113,38 @@ describe('the LivePerson catalog', () => {
 });
 
 describe('catalog validation', () => {
-  const base = () => structuredClone(livepersonCatalog) as unknown as {
-    permissions: Record<string, { category: string; feature?: string }>;
-    roles: { key: string; name: string; rank: number; permissions: Record<string, unknown>[]; core: { key: string; name: string }[] }[];
-    features: { key: string }[];
-  };
+  const base = () =>
+    structuredClone(livepersonCatalog) as unknown as {
+      permissions: Record<string, { category: string; feature?: string }>;
+      roles: { key: string; name: string; rank: number; permissions: Record<string, unknown>[]; core: { key: string; name: string }[] }[];
+      features: { key: string }[];
+    };
   const cases: [string, (c: ReturnType<typeof base>) => void, RegExp][] = [
-    ['a prerequisite the role lacks', (c) => (c.roles[0]!.permissions[0]!.requires = ['functions-developer']), /role "agent", permission "join-agents-conversations-in-group": requires "functions-developer"/],
-    ['a permission not declared', (c) => (c.roles[1]!.permissions[2]!.key = 'no-such-permission'), /role "agent-manager", permission "no-such-permission": not declared/],
-    ['"account" without its feature', (c) => (c.roles[0]!.permissions[1]!.default = 'account'), /permission "view-agents-conversations-in-group": default "account" needs an accountFeature/],
-    ['an unknown feature', (c) => (c.permissions['use-secure-form-in-a-conversation']!.feature = 'teleportation'), /use-secure-form-in-a-conversation: unknown feature "teleportation"/],
-    ['a bad default state', (c) => (c.roles[3]!.permissions[0]!.default = 'maybe'), /roles\[3\] \(admin\)\.permissions\[0\] \(manage-users-and-roles\)\.default/],
+    [
+      'a prerequisite the role lacks',
+      (c) => (c.roles[0]!.permissions[0]!.requires = ['functions-developer']),
+      /role "agent", permission "join-agents-conversations-in-group": requires "functions-developer"/,
+    ],
+    [
+      'a permission not declared',
+      (c) => (c.roles[1]!.permissions[2]!.key = 'no-such-permission'),
+      /role "agent-manager", permission "no-such-permission": not declared/,
+    ],
+    [
+      '"account" without its feature',
+      (c) => (c.roles[0]!.permissions[1]!.default = 'account'),
+      /permission "view-agents-conversations-in-group": default "account" needs an accountFeature/,
+    ],
+    [
+      'an unknown feature',
+      (c) => (c.permissions['use-secure-form-in-a-conversation']!.feature = 'teleportation'),
+      /use-secure-form-in-a-conversation: unknown feature "teleportation"/,
+    ],
+    [
+      'a bad default state',
+      (c) => (c.roles[3]!.permissions[0]!.default = 'maybe'),
+      /roles\[3\] \(admin\)\.permissions\[0\] \(manage-users-and-roles\)\.default/,
+    ],
     ['a key with spaces', (c) => (c.roles[2]!.key = 'Campaign Manager'), /roles\[2\].*\.key/],
     ['a permission listed twice', (c) => c.roles[0]!.permissions.push({ ...c.roles[0]!.permissions[0]! }), /listed twice/],
     ['two top-ranked roles', (c) => (c.roles[2]!.rank = c.roles[3]!.rank), /exactly one role must hold the top rank/],

@@ -73,10 +73,12 @@ function describeZodIssue(issue: z.core.$ZodIssue, input: unknown): string {
 
 export function loadCatalog(input: CatalogInput | unknown): Catalog {
   const parsed = catalogSchema.safeParse(input);
-  const presetName =
-    input && typeof input === 'object' && 'preset' in input ? String((input as { preset: unknown }).preset) : '?';
+  const presetName = input && typeof input === 'object' && 'preset' in input ? String((input as { preset: unknown }).preset) : '?';
   if (!parsed.success) {
-    throw new CatalogError(presetName, parsed.error.issues.map((i) => describeZodIssue(i, input)));
+    throw new CatalogError(
+      presetName,
+      parsed.error.issues.map((i) => describeZodIssue(i, input)),
+    );
   }
   const raw = parsed.data;
   const problems: string[] = [];
@@ -180,9 +182,7 @@ export function loadCatalog(input: CatalogInput | unknown): Catalog {
  * defaults" start from.
  */
 export function roleDefaults(role: Role, enabledFeatures: ReadonlySet<string>): string[] {
-  return role.permissions
-    .filter((p) => p.default === 'on' || (p.default === 'account' && enabledFeatures.has(p.accountFeature!)))
-    .map((p) => p.key);
+  return role.permissions.filter((p) => p.default === 'on' || (p.default === 'account' && enabledFeatures.has(p.accountFeature!))).map((p) => p.key);
 }
 
 /** The catalog as `npm run catalog -- --json` prints it. */

@@ -88,14 +88,21 @@ describe('effectivePermissions', () => {
       name: 'a revoke override takes a profile permission away, and beats a grant',
       input: input({
         profiles: [profile('agent', ['handle-messaging-conversations', 'set-manual-sla-for-conversations'])],
-        overrides: [override('handle-messaging-conversations', 'revoke'), override('set-manual-sla-for-conversations', 'grant', null, 2), override('set-manual-sla-for-conversations', 'revoke', null, 3)],
+        overrides: [
+          override('handle-messaging-conversations', 'revoke'),
+          override('set-manual-sla-for-conversations', 'grant', null, 2),
+          override('set-manual-sla-for-conversations', 'revoke', null, 3),
+        ],
       }),
       has: [],
       lacks: ['handle-messaging-conversations', 'set-manual-sla-for-conversations'],
     },
     {
       name: 'an expired revoke no longer takes anything away',
-      input: input({ profiles: [profile('agent', ['handle-messaging-conversations'])], overrides: [override('handle-messaging-conversations', 'revoke', NOW)] }),
+      input: input({
+        profiles: [profile('agent', ['handle-messaging-conversations'])],
+        overrides: [override('handle-messaging-conversations', 'revoke', NOW)],
+      }),
       has: ['handle-messaging-conversations'],
       lacks: [],
     },
@@ -185,7 +192,10 @@ describe('subtreeIds', () => {
   it.each([
     [[1], [1, 2, 3]],
     [[2], [2, 3]],
-    [[4, 3], [3, 4, 5]],
+    [
+      [4, 3],
+      [3, 4, 5],
+    ],
     [[], []],
   ])('roots %j reach %j', (roots, expected) => {
     expect([...subtreeIds(groups, roots)].sort()).toEqual(expected);

@@ -36,10 +36,7 @@ export function dependentsOf(role: Role, key: string, enabled: ReadonlySet<strin
   return [...out];
 }
 
-export type ProfileProblem =
-  | { kind: 'unknown'; key: string }
-  | { kind: 'core'; key: string }
-  | { kind: 'missing-prerequisite'; key: string; requires: string };
+export type ProfileProblem = { kind: 'unknown'; key: string } | { kind: 'core'; key: string } | { kind: 'missing-prerequisite'; key: string; requires: string };
 
 /** What is wrong with a set of permissions for a profile of `role`; empty when it is valid. */
 export function profileProblems(role: Role, keys: readonly string[]): ProfileProblem[] {

@@ -1,12 +1,12 @@
 import { z } from 'zod';
 
-const id = (label: string) => z.coerce.number({ error: `${label} is required` }).int(`${label} must be a whole number`).positive(`${label} is required`);
+const id = (label: string) =>
+  z.coerce
+    .number({ error: `${label} is required` })
+    .int(`${label} must be a whole number`)
+    .positive(`${label} is required`);
 
-export const profileName = z
-  .string({ error: 'Name is required' })
-  .trim()
-  .min(1, 'Name is required')
-  .max(200, 'Name is too long (at most 200 characters)');
+export const profileName = z.string({ error: 'Name is required' }).trim().min(1, 'Name is required').max(200, 'Name is too long (at most 200 characters)');
 
 const description = z.string({ error: 'Description must be text' }).trim().max(2000, 'Description is too long (at most 2000 characters)').default('');
 const note = z.string({ error: 'Note must be text' }).trim().max(500, 'Note is too long (at most 500 characters)').default('');

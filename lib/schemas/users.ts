@@ -11,7 +11,11 @@ const filterText = (label: string, max: number) =>
 const optionalId = (label: string) =>
   z.preprocess(
     (v) => (v === '' || v === undefined || v === null ? undefined : v),
-    z.coerce.number({ error: `${label} must be a number` }).int(`${label} must be a whole number`).positive(`${label} must be positive`).optional(),
+    z.coerce
+      .number({ error: `${label} must be a number` })
+      .int(`${label} must be a whole number`)
+      .positive(`${label} must be positive`)
+      .optional(),
   );
 
 export const USER_SORTS = ['name', 'loginName', 'email', 'status'] as const;

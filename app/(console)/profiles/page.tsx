@@ -8,6 +8,7 @@ import { NoAccess } from '@/components/shell/no-access';
 import { SelectField } from '@/components/ui/field';
 import { Alert } from '@/components/ui/alert';
 import { buttonClass } from '@/components/ui/button';
+import { DataTable } from '@/components/ui/table';
 
 export const metadata: Metadata = { title: 'Profiles' };
 
@@ -57,39 +58,26 @@ export default async function ProfilesPage({ searchParams }: { searchParams: Pro
       {profiles.length === 0 ? (
         <div className="rounded-lg border border-dashed border-slate-300 bg-white p-8 text-center">No profiles in this role yet.</div>
       ) : (
-        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-          <table className="min-w-full divide-y divide-slate-200 text-sm">
-            <caption className="sr-only">Profiles</caption>
-            <thead className="bg-slate-50 text-left">
-              <tr>
-                {['Name', 'Role', 'Description', 'Users', 'Version', 'Last change'].map((h) => (
-                  <th key={h} scope="col" className="px-3 py-2 font-medium text-slate-700">
-                    {h}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {profiles.map((p) => (
-                <tr key={p.id}>
-                  <td className="px-3 py-2 font-medium">
-                    <Link href={`/profiles/${p.id}`} className="text-brand-700 hover:underline">
-                      {p.name}
-                    </Link>
-                    {p.isDefault ? <span className="ml-2 rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-600">Default</span> : null}
-                  </td>
-                  <td className="px-3 py-2">{p.roleName}</td>
-                  <td className="px-3 py-2 text-slate-600">{p.description}</td>
-                  <td className="px-3 py-2">{p.holders}</td>
-                  <td className="px-3 py-2">v{p.headVersion}</td>
-                  <td className="px-3 py-2 text-slate-600">
-                    {p.updatedByName ?? 'system'}, <time dateTime={new Date(p.updatedAt).toISOString()}>{new Date(p.updatedAt).toISOString().slice(0, 16).replace('T', ' ')} UTC</time>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable caption="Profiles" columns={['Name', 'Role', 'Description', 'Users', 'Version', 'Last change']}>
+          {profiles.map((p) => (
+            <tr key={p.id}>
+              <td className="px-3 py-2 font-medium">
+                <Link href={`/profiles/${p.id}`} className="text-brand-700 hover:underline">
+                  {p.name}
+                </Link>
+                {p.isDefault ? <span className="ml-2 rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-600">Default</span> : null}
+              </td>
+              <td className="px-3 py-2">{p.roleName}</td>
+              <td className="px-3 py-2 text-slate-600">{p.description}</td>
+              <td className="px-3 py-2">{p.holders}</td>
+              <td className="px-3 py-2">v{p.headVersion}</td>
+              <td className="px-3 py-2 text-slate-600">
+                {p.updatedByName ?? 'system'},{' '}
+                <time dateTime={new Date(p.updatedAt).toISOString()}>{new Date(p.updatedAt).toISOString().slice(0, 16).replace('T', ' ')} UTC</time>
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
     </div>
   );

@@ -21,8 +21,8 @@ export default async function SettingsPage() {
     <div className="space-y-4">
       <h1 className="text-2xl font-semibold">Settings</h1>
       <p className="text-sm text-slate-600">
-        Catalog: <strong>{ctx.catalog.title}</strong>. Account features decide the &ldquo;Dependent on account&rdquo; defaults of new profiles, and
-        while a feature is off nobody holds the permissions that depend on it.
+        Catalog: <strong>{ctx.catalog.title}</strong>. Account features decide the &ldquo;Dependent on account&rdquo; defaults of new profiles, and while a
+        feature is off nobody holds the permissions that depend on it.
       </p>
       <AccountFeatureList initial={features} />
     </div>

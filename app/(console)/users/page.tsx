@@ -75,14 +75,20 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
           <UsersTable rows={page.rows} sort={params.sort ?? 'name'} dir={params.dir === 'desc' ? 'desc' : 'asc'} keep={keep} />
           <nav aria-label="Pagination" className="flex justify-between">
             {page.prev ? (
-              <Link className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm hover:bg-slate-100" href={`/users${queryString({ ...keep, before: page.prev })}`}>
+              <Link
+                className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm hover:bg-slate-100"
+                href={`/users${queryString({ ...keep, before: page.prev })}`}
+              >
                 Previous page
               </Link>
             ) : (
               <span />
             )}
             {page.next ? (
-              <Link className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm hover:bg-slate-100" href={`/users${queryString({ ...keep, after: page.next })}`}>
+              <Link
+                className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm hover:bg-slate-100"
+                href={`/users${queryString({ ...keep, after: page.next })}`}
+              >
                 Next page
               </Link>
             ) : null}

@@ -37,7 +37,9 @@ export default async function ProfilePage({ params, searchParams }: { params: Pr
             {profile.isDefault ? ' · default profile of its role' : ''}
           </p>
         </div>
-        <ProfileActions profile={{ id: profile.id, name: profile.name, rowVersion: profile.rowVersion, isDefault: profile.isDefault, holders: profile.holders }} />
+        <ProfileActions
+          profile={{ id: profile.id, name: profile.name, rowVersion: profile.rowVersion, isDefault: profile.isDefault, holders: profile.holders }}
+        />
       </div>
       {created ? <Alert tone="success">Profile created.</Alert> : null}
       <ProfileEditor

@@ -64,10 +64,18 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
               <caption className="sr-only">Comparison</caption>
               <thead className="bg-slate-50 text-left">
                 <tr>
-                  <th scope="col" className="px-3 py-2">Permission</th>
-                  <th scope="col" className="px-3 py-2">Category</th>
-                  <th scope="col" className="px-3 py-2">{comparison.a.name}</th>
-                  <th scope="col" className="px-3 py-2">{comparison.b.name}</th>
+                  <th scope="col" className="px-3 py-2">
+                    Permission
+                  </th>
+                  <th scope="col" className="px-3 py-2">
+                    Category
+                  </th>
+                  <th scope="col" className="px-3 py-2">
+                    {comparison.a.name}
+                  </th>
+                  <th scope="col" className="px-3 py-2">
+                    {comparison.b.name}
+                  </th>
                 </tr>
               </thead>
               <tbody className="divide-y divide-slate-100">

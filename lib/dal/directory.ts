@@ -1,0 +1,129 @@
+import 'server-only';
+import { desc, eq, lt, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { getDb } from '@/db/client';
+import * as t from '@/db/schema';
+import { roleDefaults } from '@/lib/permissions/catalog';
+import { CONSOLE } from '@/lib/permissions/console';
+import { authorize } from './authorize';
+import { parseInput } from './errors';
+import { enabledFeatures, type Principal } from './principal';
+
+// Read-only views of roles, groups, skills and the audit trail. Their editors arrive with the
+// issues that own them; these verbs already authorize and scope like every other.
+
+export function listRoles({ ctx }: { ctx: Principal }) {
+  authorize(ctx, 'see roles', [CONSOLE.manageUsersAndRoles]);
+  const db = getDb();
+  const profiles = new Map(
+    db
+      .select({ roleKey: t.profiles.roleKey, n: sql<number>`count(*)` })
+      .from(t.profiles)
+      .groupBy(t.profiles.roleKey)
+      .all()
+      .map((r) => [r.roleKey, r.n]),
+  );
+  const users = new Map(
+    db
+      .select({ roleKey: t.userProfiles.roleKey, n: sql<number>`count(distinct ${t.userProfiles.userId})` })
+      .from(t.userProfiles)
+      .groupBy(t.userProfiles.roleKey)
+      .all()
+      .map((r) => [r.roleKey, r.n]),
+  );
+  const features = enabledFeatures();
+  return ctx.catalog.roles.map((role) => {
+    const defaults = new Set(roleDefaults(role, features));
+    return {
+      key: role.key,
+      name: role.name,
+      rank: role.rank,
+      builtIn: true,
+      core: role.core,
+      permissions: role.permissions.map((p) => ({ key: p.key, name: p.name, category: p.category, default: p.default, on: defaults.has(p.key) })),
+      profiles: profiles.get(role.key) ?? 0,
+      users: users.get(role.key) ?? 0,
+    };
+  });
+}
+
+export interface GroupNodeRow {
+  id: number;
+  name: string;
+  depth: number;
+  enabled: boolean;
+  members: number;
+  managers: string[];
+}
+
+export function listGroups({ ctx }: { ctx: Principal }): GroupNodeRow[] {
+  const scope = authorize(ctx, 'see agent groups', [CONSOLE.manageAgentGroups]);
+  const db = getDb();
+  const groups = db.select().from(t.groups).orderBy(sql`${t.groups.name} collate nocase`).all();
+  const members = new Map(
+    db
+      .select({ groupId: t.users.groupId, n: sql<number>`count(*)` })
+      .from(t.users)
+      .groupBy(t.users.groupId)
+      .all()
+      .map((r) => [r.groupId, r.n]),
+  );
+  const managers = db
+    .select({ groupId: t.managedGroups.groupId, name: t.users.name })
+    .from(t.managedGroups)
+    .innerJoin(t.users, eq(t.users.id, t.managedGroups.userId))
+    .all();
+  const out: GroupNodeRow[] = [];
+  const walk = (parentId: number | null, depth: number) => {
+    for (const g of groups.filter((x) => x.parentId === parentId)) {
+      if (scope.kind === 'account' || scope.groupIds.has(g.id)) {
+        out.push({
+          id: g.id,
+          name: g.name,
+          depth,
+          enabled: g.enabled,
+          members: members.get(g.id) ?? 0,
+          managers: managers.filter((m) => m.groupId === g.id).map((m) => m.name),
+        });
+      }
+      walk(g.id, depth + 1);
+    }
+  };
+  walk(null, 0);
+  return out;
+}
+
+export function listSkills({ ctx }: { ctx: Principal }) {
+  authorize(ctx, 'see skills', [CONSOLE.manageSkills]);
+  const db = getDb();
+  return db
+    .select({ id: t.skills.id, name: t.skills.name, agents: sql<number>`count(${t.userSkills.userId})` })
+    .from(t.skills)
+    .leftJoin(t.userSkills, eq(t.userSkills.skillId, t.skills.id))
+    .groupBy(t.skills.id)
+    .orderBy(sql`${t.skills.name} collate nocase`)
+    .all();
+}
+
+const auditPageInput = z.object({
+  before: z.coerce.number({ error: 'Page cursor must be a number' }).int().positive('Page cursor must be positive').optional(),
+  pageSize: z.coerce.number().int().min(10).max(200).default(50),
+});
+
+/** The newest events first, one keyset page at a time (no OFFSET over a large log). */
+export function listAuditEvents({ ctx, input }: { ctx: Principal; input: unknown }) {
+  authorize(ctx, 'see the audit trail', [CONSOLE.viewAuditTrail]);
+  const q = parseInput(auditPageInput, input);
+  const rows = getDb()
+    .select()
+    .from(t.auditEvents)
+    .where(q.before ? lt(t.auditEvents.id, q.before) : undefined)
+    .orderBy(desc(t.auditEvents.id))
+    .limit(q.pageSize + 1)
+    .all();
+  const page = rows.slice(0, q.pageSize);
+  return {
+    rows: page.map((r) => ({ ...r, at: r.at.getTime() })),
+    next: rows.length > q.pageSize ? page[page.length - 1]!.id : null,
+  };
+}
