@@ -29,3 +29,4 @@ export {
 } from './profiles';
 export { getUserAccess, assignProfile, unassignProfile, type UserAccess } from './user-access';
 export { listRoles, listGroups, listSkills, listAuditEvents, type GroupNodeRow } from './directory';
+export { createUser, updateUser, setUserStatus, listOverrides, addOverride, removeOverride, getUserDetails } from './user-admin';

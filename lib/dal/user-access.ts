@@ -31,14 +31,14 @@ const USER_ROLE_PERMISSION: Record<string, string> = {
 };
 
 /** A user the actor may reach, or "not found": outside his subtree a user does not exist for him. */
-function reachableUser(ctx: Principal, scope: Scope, id: number) {
+export function reachableUser(ctx: Principal, scope: Scope, id: number) {
   const user = getDb().select().from(t.users).where(eq(t.users.id, id)).get();
   if (!user) throw new DalError('not-found', 'There is no such user.');
   if (scope.kind === 'groups' && (user.groupId === null || !scope.groupIds.has(user.groupId))) throw new DalError('not-found', 'There is no such user.');
   return user;
 }
 
-function heldProfiles(id: number) {
+export function heldProfiles(id: number) {
   return getDb()
     .select({
       profileId: t.profiles.id,
@@ -105,7 +105,7 @@ export function getUserAccess({ ctx, input }: { ctx: Principal; input: unknown }
  * Why the actor may not give someone a profile of `roleKey` (null when he may): the rank rule,
  * the top role only by its holders, and an agent manager only for the roles his permissions name.
  */
-function assignRefusal(ctx: Principal, roleKey: string, targetRoles: Set<string> | null): string | null {
+export function assignRefusal(ctx: Principal, roleKey: string, targetRoles: Set<string> | null): string | null {
   const role = ctx.catalog.roleByKey.get(roleKey);
   if (!role) return `There is no role "${roleKey}".`;
   if (role.rank === ctx.catalog.topRank && !ctx.roleKeys.has(role.key)) return `Only holders of the ${role.name} role may assign it.`;
@@ -121,7 +121,7 @@ function assignRefusal(ctx: Principal, roleKey: string, targetRoles: Set<string>
 }
 
 /** A profile's current permissions, and the no-escalation refusals for handing them out. */
-function profileGrants(ctx: Principal, profile: { id: number; roleKey: string; headVersion: number }) {
+export function profileGrants(ctx: Principal, profile: { id: number; roleKey: string; headVersion: number }) {
   const role = ctx.catalog.roleByKey.get(profile.roleKey);
   const permissions =
     getDb()
@@ -139,10 +139,10 @@ function profileGrants(ctx: Principal, profile: { id: number; roleKey: string; h
   return { permissions, refusals };
 }
 
-const MANAGE_USER_PERMISSIONS = [CONSOLE.manageUsersAndRoles, CONSOLE.manageAgentUsersInGroup, CONSOLE.manageAgentManagerUsersInGroup];
+export const MANAGE_USER_PERMISSIONS = [CONSOLE.manageUsersAndRoles, CONSOLE.manageAgentUsersInGroup, CONSOLE.manageAgentManagerUsersInGroup];
 
 /** Active users who could still manage users if `userId` held `profiles` instead of what he holds. */
-function someoneElseManagesUsers(ctx: Principal, exceptUserId: number): boolean {
+export function someoneElseManagesUsers(ctx: Principal, exceptUserId: number): boolean {
   const others = getDb()
     .select({ id: t.users.id })
     .from(t.users)

@@ -15,20 +15,19 @@ export interface Granter {
 }
 
 /**
- * No escalation: may this person switch `key` on in a profile of `role`, or hand it out by
- * assigning one? He may hand out what he holds himself. Beyond that, a work permission (not a
- * console permission) that the role has on by default (`defaults`, resolved from the account's
- * features) is the account's baseline, not a grant of
- * his; and an account-wide administrator may hand out any work permission. A console permission
- * (managing users, profiles, groups, skills, API keys, the audit trail) only by its holders.
- * Returns null when allowed, else the reason.
+ * No escalation: may this person hand out `key`? He may hand out what he holds himself. Beyond
+ * that, a work permission (not a console permission) that is on by default in the role it is
+ * given in is the account's baseline, not a grant of his; and an account-wide administrator may
+ * hand out any work permission. A console permission (managing users, profiles, groups, skills,
+ * API keys, the audit trail) only by its holders. Returns null when allowed, else the reason.
  */
-export function grantRefusal(granter: Granter, role: Role, key: string, defaults: ReadonlySet<string>): string | null {
+export function handOutRefusal(granter: Granter, key: string, name: string, atRoleDefault: boolean): string | null {
   if (granter.holds(key)) return null;
-  const permission = role.permissionByKey.get(key);
-  if (!isConsolePermission(key)) {
-    if (granter.accountWide) return null;
-    if (defaults.has(key)) return null;
-  }
-  return `You don't hold "${permission?.name ?? key}" yourself, so you can't give it to others.`;
+  if (!isConsolePermission(key) && (granter.accountWide || atRoleDefault)) return null;
+  return `You don't hold "${name}" yourself, so you can't give it to others.`;
+}
+
+/** The rule for switching `key` on in a profile of `role`; `defaults` are the role's resolved defaults. */
+export function grantRefusal(granter: Granter, role: Role, key: string, defaults: ReadonlySet<string>): string | null {
+  return handOutRefusal(granter, key, role.permissionByKey.get(key)?.name ?? key, defaults.has(key));
 }

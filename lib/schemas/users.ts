@@ -34,3 +34,68 @@ export const listUsersInput = z.object({
 });
 
 export type ListUsersInput = z.input<typeof listUsersInput>;
+
+const id = (label: string) => z.coerce.number({ error: `${label} must be a number` }).int(`${label} must be a whole number`).positive(`${label} is required`);
+const optionalGroup = z.preprocess((v) => (v === '' || v === undefined ? null : v), id('Group').nullable());
+
+export const loginNameSchema = z
+  .string({ error: 'Login name is required' })
+  .trim()
+  .min(1, 'Login name is required')
+  .max(100, 'Login name is too long (at most 100 characters)')
+  .regex(/^[A-Za-z0-9._@-]+$/, 'Login name may contain letters, digits and . _ @ - only');
+export const passwordSchema = z
+  .string({ error: 'Password is required' })
+  .min(8, 'Password must be at least 8 characters')
+  .max(200, 'Password is too long (at most 200 characters)');
+const skillName = z.string().trim().min(1, 'A skill name is empty').max(100, 'A skill name is too long (at most 100 characters)');
+
+const userFields = {
+  email: z.string({ error: 'Email is required' }).trim().max(254, 'Email is too long').pipe(z.email('Email is not a valid address')),
+  name: z.string({ error: 'Name is required' }).trim().min(1, 'Name is required').max(200, 'Name is too long (at most 200 characters)'),
+  nickname: z.string({ error: 'Nickname is required' }).trim().min(1, 'Nickname is required').max(100, 'Nickname is too long (at most 100 characters)'),
+  groupId: optionalGroup,
+  managedGroupIds: z.array(id('Managed group'), { error: 'Managed groups must be a list' }).max(100, 'Too many managed groups').default([]),
+  maxChats: z.preprocess(
+    (v) => (v === '' || v === undefined ? null : v),
+    z.coerce
+      .number({ error: 'Max chats must be a number' })
+      .int('Max chats must be a positive whole number')
+      .positive('Max chats must be a positive whole number')
+      .max(1000, 'Max chats is at most 1000')
+      .nullable(),
+  ),
+  skills: z.array(skillName, { error: 'Skills must be a list' }).max(100, 'Too many skills').default([]),
+};
+
+export const createUserInput = z.strictObject({
+  loginName: loginNameSchema,
+  password: passwordSchema,
+  profileIds: z.array(id('Profile'), { error: 'Profiles must be a list' }).max(4, 'A user holds at most four profiles, one per role').default([]),
+  ...userFields,
+});
+
+export const updateUserInput = z.strictObject({
+  id: id('User'),
+  rowVersion: z.number({ error: 'Version is required' }).int().min(1),
+  loginName: loginNameSchema,
+  password: z.preprocess((v) => (v === '' ? undefined : v), passwordSchema.optional()),
+  ...userFields,
+});
+
+export const userStatusInput = z.strictObject({
+  id: id('User'),
+  rowVersion: z.number({ error: 'Version is required' }).int().min(1),
+  status: z.enum(['active', 'deactivated'], { error: 'Status must be active or deactivated' }),
+});
+
+export const addOverrideInput = z.strictObject({
+  userId: id('User'),
+  permissionKey: z.string({ error: 'Permission is required' }).min(1, 'Permission is required').max(200, 'Unknown permission'),
+  effect: z.enum(['grant', 'revoke'], { error: 'Effect must be grant or revoke' }),
+  reason: z.string({ error: 'Reason is required' }).trim().min(1, 'Reason is required').max(500, 'Reason is too long (at most 500 characters)'),
+  expiresAt: z.preprocess(
+    (v) => (v === '' || v === undefined ? null : v),
+    z.coerce.date({ error: 'Expiry must be a date' }).nullable(),
+  ),
+});

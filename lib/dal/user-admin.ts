@@ -1,0 +1,419 @@
+import 'server-only';
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { getDb } from '@/db/client';
+import * as t from '@/db/schema';
+import { hashPassword } from '@/lib/auth/password';
+import { CONSOLE } from '@/lib/permissions/console';
+import { effectivePermissions } from '@/lib/permissions/effective';
+import { handOutRefusal } from '@/lib/permissions/grant-rules';
+import { addOverrideInput, createUserInput, updateUserInput, userStatusInput } from '@/lib/schemas/users';
+import { z } from 'zod';
+import { writeAudit } from './audit';
+import { authorize, deny, reachOf, type Scope } from './authorize';
+import { DalError, parseInput } from './errors';
+import { readEffectiveInput, type Principal } from './principal';
+import { writeTransaction, type Tx } from './tx';
+import {
+  assignRefusal,
+  heldProfiles,
+  MANAGE_USER_PERMISSIONS,
+  MAX_PROFILES_PER_USER,
+  profileGrants,
+  reachableUser,
+  someoneElseManagesUsers,
+} from './user-access';
+
+const accountWide = (ctx: Principal) => reachOf(ctx, CONSOLE.manageUsersAndRoles) === 'account';
+const granterOf = (ctx: Principal) => ({ holds: (k: string) => ctx.effective.explain.get(k)?.allowed ?? false, accountWide: accountWide(ctx) });
+
+/** An agent manager edits only users whose every role his permissions name. */
+function assertMayManageTarget(ctx: Principal, userId: number, action: string) {
+  if (accountWide(ctx)) return;
+  for (const h of heldProfiles(userId)) {
+    const refusal = assignRefusal(ctx, h.roleKey, null);
+    if (refusal) deny(ctx, action, `You may not manage this user: ${refusal}`);
+  }
+}
+
+function assertGroupsInScope(ctx: Principal, scope: Scope, groupIds: readonly number[], field: string, action: string) {
+  if (!groupIds.length) return;
+  const found = getDb()
+    .select({ id: t.groups.id })
+    .from(t.groups)
+    .where(inArray(t.groups.id, [...groupIds]))
+    .all();
+  for (const id of groupIds) {
+    if (!found.some((g) => g.id === id) || (scope.kind === 'groups' && !scope.groupIds.has(id))) {
+      // A group outside his reach does not exist for him either.
+      throw new DalError('invalid', 'There is no such group.', { [field]: ['Unknown group'] });
+    }
+  }
+  void action;
+}
+
+function assertLoginNameFree(loginName: string, exceptId?: number) {
+  const clash = getDb()
+    .select({ id: t.users.id })
+    .from(t.users)
+    .where(sql`${t.users.loginName} = ${loginName} collate nocase`)
+    .get();
+  if (clash && clash.id !== exceptId)
+    throw new DalError('invalid', `The login name "${loginName}" is already taken.`, { loginName: ['Login name is already taken'] });
+}
+
+/** Existing skills by name, and the names that would be new (creating them needs "Manage skills"). */
+function resolveSkills(ctx: Principal, names: readonly string[], action: string) {
+  const unique = [...new Map(names.map((n) => [n.toLowerCase(), n])).values()];
+  const existing = unique.length
+    ? getDb()
+        .select()
+        .from(t.skills)
+        .where(
+          sql`lower(${t.skills.name}) in (${sql.join(
+            unique.map((n) => sql`${n.toLowerCase()}`),
+            sql`, `,
+          )})`,
+        )
+        .all()
+    : [];
+  const fresh = unique.filter((n) => !existing.some((s) => s.name.toLowerCase() === n.toLowerCase()));
+  if (fresh.length && !reachOf(ctx, CONSOLE.manageSkills))
+    deny(ctx, action, `You need "Manage skills" to create the skill(s) ${fresh.map((n) => `"${n}"`).join(', ')}.`);
+  return { existing, fresh };
+}
+
+function writeSkills(tx: Tx, userId: number, skills: { existing: { id: number }[]; fresh: string[] }) {
+  tx.delete(t.userSkills).where(eq(t.userSkills.userId, userId)).run();
+  const ids = skills.existing.map((s) => s.id);
+  for (const name of skills.fresh) ids.push(tx.insert(t.skills).values({ name }).returning({ id: t.skills.id }).get().id);
+  for (const skillId of ids) tx.insert(t.userSkills).values({ userId, skillId }).run();
+  return ids;
+}
+
+function skillNames(userId: number): string[] {
+  return getDb()
+    .select({ name: t.skills.name })
+    .from(t.userSkills)
+    .innerJoin(t.skills, eq(t.skills.id, t.userSkills.skillId))
+    .where(eq(t.userSkills.userId, userId))
+    .all()
+    .map((s) => s.name)
+    .sort();
+}
+
+function managedGroupIds(userId: number): number[] {
+  return getDb()
+    .select({ id: t.managedGroups.groupId })
+    .from(t.managedGroups)
+    .where(eq(t.managedGroups.userId, userId))
+    .all()
+    .map((g) => g.id)
+    .sort((a, b) => a - b);
+}
+
+const AGENT_ONLY = 'Max chats and skills are for users with an agent profile.';
+
+export async function createUser({ ctx, input }: { ctx: Principal; input: unknown }): Promise<{ id: number }> {
+  const scope = authorize(ctx, 'create users', MANAGE_USER_PERMISSIONS);
+  const data = parseInput(createUserInput, input);
+  if (scope.kind === 'groups' && data.groupId === null)
+    throw new DalError('invalid', 'Choose a group inside your group structure.', { groupId: ['Group is required'] });
+  assertGroupsInScope(ctx, scope, data.groupId ? [data.groupId] : [], 'groupId', 'create users');
+  assertGroupsInScope(ctx, scope, data.managedGroupIds, 'managedGroupIds', 'create users');
+  assertLoginNameFree(data.loginName);
+
+  const profiles = data.profileIds.length ? getDb().select().from(t.profiles).where(inArray(t.profiles.id, data.profileIds)).all() : [];
+  if (profiles.length !== new Set(data.profileIds).size)
+    throw new DalError('invalid', 'One of the profiles does not exist.', { profileIds: ['Unknown profile'] });
+  const roles = new Set(profiles.map((p) => p.roleKey));
+  if (roles.size !== profiles.length) throw new DalError('invalid', 'A user holds at most one profile per role.', { profileIds: ['Two profiles in one role'] });
+  if (profiles.length > MAX_PROFILES_PER_USER) throw new DalError('invalid', 'A user holds at most four profiles.', { profileIds: ['Too many profiles'] });
+  for (const p of profiles) {
+    const refusal = assignRefusal(ctx, p.roleKey, roles);
+    if (refusal) deny(ctx, 'create users', refusal);
+    const { refusals } = profileGrants(ctx, p);
+    if (refusals.length) deny(ctx, 'create users', `"${p.name}" gives permissions you don't hold: ${refusals.join(' ')}`);
+  }
+  if (!accountWide(ctx) && profiles.length === 0)
+    throw new DalError('invalid', 'Give the user a profile of a role you manage.', { profileIds: ['A profile is required'] });
+  if (!roles.has('agent') && (data.maxChats !== null || data.skills.length)) throw new DalError('invalid', AGENT_ONLY, { maxChats: [AGENT_ONLY] });
+  const skills = resolveSkills(ctx, data.skills, 'create users');
+
+  const passwordHash = await hashPassword(data.password);
+  return writeTransaction((tx) => {
+    const user = tx
+      .insert(t.users)
+      .values({
+        loginName: data.loginName,
+        email: data.email,
+        name: data.name,
+        nickname: data.nickname,
+        passwordHash,
+        groupId: data.groupId,
+        maxChats: data.maxChats,
+      })
+      .returning()
+      .get();
+    for (const p of profiles) tx.insert(t.userProfiles).values({ userId: user.id, roleKey: p.roleKey, profileId: p.id, version: p.headVersion }).run();
+    for (const groupId of data.managedGroupIds) tx.insert(t.managedGroups).values({ userId: user.id, groupId }).run();
+    writeSkills(tx, user.id, skills);
+    writeAudit(tx, ctx, {
+      entityType: 'user',
+      entityId: user.id,
+      entityName: user.loginName,
+      action: 'create',
+      after: {
+        loginName: user.loginName,
+        email: user.email,
+        name: user.name,
+        nickname: user.nickname,
+        groupId: user.groupId,
+        managedGroupIds: data.managedGroupIds,
+        maxChats: user.maxChats,
+        profiles: profiles.map((p) => ({ profile: p.name, role: p.roleKey, version: p.headVersion })),
+        skills: [...skills.existing.map((s) => s.name), ...skills.fresh].sort(),
+      },
+    });
+    return { id: user.id };
+  });
+}
+
+export async function updateUser({ ctx, input }: { ctx: Principal; input: unknown }): Promise<{ id: number }> {
+  const scope = authorize(ctx, 'edit users', MANAGE_USER_PERMISSIONS);
+  const data = parseInput(updateUserInput, input);
+  const user = reachableUser(ctx, scope, data.id);
+  assertMayManageTarget(ctx, user.id, 'edit users');
+  const self = user.id === ctx.userId;
+  const managedBefore = managedGroupIds(user.id);
+  const managedAfter = [...new Set(data.managedGroupIds)].sort((a, b) => a - b);
+  if (self && managedBefore.join() !== managedAfter.join()) deny(ctx, 'edit users', 'Nobody changes the groups he manages himself; ask another administrator.');
+  if (scope.kind === 'groups' && data.groupId === null)
+    throw new DalError('invalid', 'Choose a group inside your group structure.', { groupId: ['Group is required'] });
+  assertGroupsInScope(ctx, scope, data.groupId ? [data.groupId] : [], 'groupId', 'edit users');
+  assertGroupsInScope(
+    ctx,
+    scope,
+    managedAfter.filter((g) => !managedBefore.includes(g)),
+    'managedGroupIds',
+    'edit users',
+  );
+  assertLoginNameFree(data.loginName, user.id);
+  const roles = new Set(heldProfiles(user.id).map((h) => h.roleKey));
+  if (!roles.has('agent') && (data.maxChats !== null || data.skills.length)) throw new DalError('invalid', AGENT_ONLY, { maxChats: [AGENT_ONLY] });
+  const skills = resolveSkills(ctx, data.skills, 'edit users');
+  const passwordHash = data.password ? await hashPassword(data.password) : null;
+  const before = {
+    loginName: user.loginName,
+    email: user.email,
+    name: user.name,
+    nickname: user.nickname,
+    groupId: user.groupId,
+    managedGroupIds: managedBefore,
+    maxChats: user.maxChats,
+    skills: skillNames(user.id),
+  };
+  return writeTransaction((tx) => {
+    const current = tx.select().from(t.users).where(eq(t.users.id, user.id)).get();
+    if (!current || current.rowVersion !== data.rowVersion) {
+      throw new DalError(
+        'conflict',
+        `Someone changed ${user.name} since you opened this page. Reload to see the current details; your changes were not saved.`,
+      );
+    }
+    tx.update(t.users)
+      .set({
+        loginName: data.loginName,
+        email: data.email,
+        name: data.name,
+        nickname: data.nickname,
+        groupId: data.groupId,
+        maxChats: data.maxChats,
+        rowVersion: current.rowVersion + 1,
+        updatedAt: new Date(),
+        // A new password ends his other sessions.
+        ...(passwordHash ? { passwordHash, sessionVersion: current.sessionVersion + 1 } : {}),
+      })
+      .where(eq(t.users.id, user.id))
+      .run();
+    tx.delete(t.managedGroups).where(eq(t.managedGroups.userId, user.id)).run();
+    for (const groupId of managedAfter) tx.insert(t.managedGroups).values({ userId: user.id, groupId }).run();
+    writeSkills(tx, user.id, skills);
+    writeAudit(tx, ctx, {
+      entityType: 'user',
+      entityId: user.id,
+      entityName: data.loginName,
+      action: 'update',
+      before,
+      after: {
+        loginName: data.loginName,
+        email: data.email,
+        name: data.name,
+        nickname: data.nickname,
+        groupId: data.groupId,
+        managedGroupIds: managedAfter,
+        maxChats: data.maxChats,
+        skills: [...skills.existing.map((s) => s.name), ...skills.fresh].sort(),
+        ...(passwordHash ? { password: 'changed' } : {}),
+      },
+    });
+    return { id: user.id };
+  });
+}
+
+/** Deactivate or reactivate (never delete): a deactivated user is refused on his next request. */
+export function setUserStatus({ ctx, input }: { ctx: Principal; input: unknown }): { id: number; status: 'active' | 'deactivated' } {
+  const scope = authorize(ctx, 'deactivate users', MANAGE_USER_PERMISSIONS);
+  const data = parseInput(userStatusInput, input);
+  const user = reachableUser(ctx, scope, data.id);
+  assertMayManageTarget(ctx, user.id, 'deactivate users');
+  if (user.id === ctx.userId) deny(ctx, 'deactivate users', 'Nobody changes his own status; ask another administrator.');
+  if (data.status === 'deactivated' && user.status === 'active') {
+    const manages = effectivePermissions(ctx.catalog, readEffectiveInput(user.id)).explain.get(CONSOLE.manageUsersAndRoles)?.allowed;
+    if (manages && !someoneElseManagesUsers(ctx, user.id)) {
+      throw new DalError('invalid', `${user.name} is the last active user who can manage users; deactivating him would leave nobody able to.`);
+    }
+  }
+  return writeTransaction((tx) => {
+    const current = tx.select().from(t.users).where(eq(t.users.id, user.id)).get()!;
+    if (current.rowVersion !== data.rowVersion)
+      throw new DalError('conflict', `Someone changed ${user.name} since you opened this page. Reload and try again.`);
+    if (current.status === data.status) return { id: user.id, status: data.status };
+    tx.update(t.users)
+      .set({
+        status: data.status,
+        rowVersion: current.rowVersion + 1,
+        sessionVersion: current.sessionVersion + 1,
+        updatedAt: new Date(),
+      })
+      .where(eq(t.users.id, user.id))
+      .run();
+    writeAudit(tx, ctx, {
+      entityType: 'user',
+      entityId: user.id,
+      entityName: user.loginName,
+      action: data.status === 'deactivated' ? 'deactivate' : 'reactivate',
+      before: { status: current.status },
+      after: { status: data.status },
+    });
+    return { id: user.id, status: data.status };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Per-user overrides
+
+export function listOverrides({ ctx, input }: { ctx: Principal; input: unknown }) {
+  const scope = authorize(ctx, 'see users', MANAGE_USER_PERMISSIONS);
+  const { userId } = parseInput(z.object({ userId: z.coerce.number().int().positive('User is required') }), input);
+  reachableUser(ctx, scope, userId);
+  return getDb()
+    .select({
+      id: t.userOverrides.id,
+      permissionKey: t.userOverrides.permissionKey,
+      effect: t.userOverrides.effect,
+      reason: t.userOverrides.reason,
+      expiresAt: t.userOverrides.expiresAt,
+      createdByName: t.users.name,
+      createdAt: t.userOverrides.createdAt,
+    })
+    .from(t.userOverrides)
+    .innerJoin(t.users, eq(t.users.id, t.userOverrides.createdBy))
+    .where(eq(t.userOverrides.userId, userId))
+    .all()
+    .map((o) => ({
+      ...o,
+      permissionName: ctx.catalog.permissionByKey.get(o.permissionKey)?.name ?? o.permissionKey,
+      expiresAt: o.expiresAt?.getTime() ?? null,
+      createdAt: o.createdAt.getTime(),
+      expired: o.expiresAt !== null && o.expiresAt.getTime() <= Date.now(),
+    }));
+}
+
+export function addOverride({ ctx, input }: { ctx: Principal; input: unknown }): { id: number } {
+  const scope = authorize(ctx, 'set overrides', MANAGE_USER_PERMISSIONS);
+  const data = parseInput(addOverrideInput, input);
+  const user = reachableUser(ctx, scope, data.userId);
+  assertMayManageTarget(ctx, user.id, 'set overrides');
+  if (user.id === ctx.userId) deny(ctx, 'set overrides', 'Nobody sets overrides on himself; ask another administrator.');
+  const meta = ctx.catalog.permissionByKey.get(data.permissionKey);
+  if (!meta) throw new DalError('invalid', `There is no permission "${data.permissionKey}".`, { permissionKey: ['Unknown permission'] });
+  if (data.expiresAt && data.expiresAt.getTime() <= Date.now())
+    throw new DalError('invalid', 'The expiry must be in the future.', { expiresAt: ['Expiry is in the past'] });
+  const targetInput = readEffectiveInput(user.id);
+  const coreOfTarget = targetInput.profiles.some((p) => ctx.catalog.roleByKey.get(p.roleKey)?.coreKeys.has(meta.key));
+  if (data.effect === 'revoke' && coreOfTarget) {
+    throw new DalError('invalid', `"${meta.name}" is a core permission of his role: it cannot be revoked.`, { permissionKey: ['Core permission'] });
+  }
+  if (data.effect === 'grant') {
+    // Same rule as profiles; with no role to lend a baseline, only account-wide admins grant work permissions they lack.
+    const refusal = handOutRefusal(granterOf(ctx), meta.key, meta.name, false);
+    if (refusal) deny(ctx, 'set overrides', refusal);
+  } else if (meta.key === CONSOLE.manageUsersAndRoles && user.status === 'active' && !someoneElseManagesUsers(ctx, user.id)) {
+    throw new DalError('invalid', `${user.name} is the last active user who can manage users; revoking it would leave nobody able to.`);
+  }
+  return writeTransaction((tx) => {
+    const row = tx
+      .insert(t.userOverrides)
+      .values({ userId: user.id, permissionKey: meta.key, effect: data.effect, reason: data.reason, expiresAt: data.expiresAt, createdBy: ctx.userId })
+      .returning({ id: t.userOverrides.id })
+      .get();
+    writeAudit(tx, ctx, {
+      entityType: 'user',
+      entityId: user.id,
+      entityName: user.loginName,
+      action: data.effect === 'grant' ? 'grant-permission' : 'revoke-permission',
+      after: { permission: meta.key, effect: data.effect, reason: data.reason, expiresAt: data.expiresAt?.toISOString() ?? null },
+    });
+    return { id: row.id };
+  });
+}
+
+export function removeOverride({ ctx, input }: { ctx: Principal; input: unknown }): { id: number } {
+  const scope = authorize(ctx, 'remove overrides', MANAGE_USER_PERMISSIONS);
+  const { id } = parseInput(z.strictObject({ id: z.coerce.number().int().positive('Override is required') }), input);
+  const override = getDb().select().from(t.userOverrides).where(eq(t.userOverrides.id, id)).get();
+  if (!override) throw new DalError('not-found', 'There is no such override.');
+  const user = reachableUser(ctx, scope, override.userId);
+  assertMayManageTarget(ctx, user.id, 'remove overrides');
+  if (user.id === ctx.userId) deny(ctx, 'remove overrides', 'Nobody changes his own overrides; ask another administrator.');
+  // Removing a revoke gives the permission back: the same no-escalation rule as granting it.
+  if (override.effect === 'revoke') {
+    const meta = ctx.catalog.permissionByKey.get(override.permissionKey);
+    const refusal = meta ? handOutRefusal(granterOf(ctx), meta.key, meta.name, false) : null;
+    if (refusal) deny(ctx, 'remove overrides', refusal);
+  }
+  return writeTransaction((tx) => {
+    tx.delete(t.userOverrides)
+      .where(and(eq(t.userOverrides.id, id), eq(t.userOverrides.userId, user.id)))
+      .run();
+    writeAudit(tx, ctx, {
+      entityType: 'user',
+      entityId: user.id,
+      entityName: user.loginName,
+      action: 'remove-override',
+      before: { permission: override.permissionKey, effect: override.effect, reason: override.reason, expiresAt: override.expiresAt?.toISOString() ?? null },
+    });
+    return { id };
+  });
+}
+
+/** The user's editable details, for the edit form. */
+export function getUserDetails({ ctx, input }: { ctx: Principal; input: unknown }) {
+  const scope = authorize(ctx, 'see users', MANAGE_USER_PERMISSIONS);
+  const { id } = parseInput(z.object({ id: z.coerce.number().int().positive('User is required') }), input);
+  const user = reachableUser(ctx, scope, id);
+  return {
+    id: user.id,
+    rowVersion: user.rowVersion,
+    loginName: user.loginName,
+    email: user.email,
+    name: user.name,
+    nickname: user.nickname,
+    status: user.status,
+    groupId: user.groupId,
+    managedGroupIds: managedGroupIds(user.id),
+    maxChats: user.maxChats,
+    skills: skillNames(user.id),
+    isAgent: heldProfiles(user.id).some((h) => h.roleKey === 'agent'),
+  };
+}
