@@ -49,6 +49,8 @@ export function listRoles({ ctx }: { ctx: Principal }) {
 
 export interface GroupNodeRow {
   id: number;
+  parentId: number | null;
+  rowVersion: number;
   name: string;
   depth: number;
   enabled: boolean;
@@ -79,6 +81,8 @@ export function listGroups({ ctx }: { ctx: Principal }): GroupNodeRow[] {
       if (scope.kind === 'account' || scope.groupIds.has(g.id)) {
         out.push({
           id: g.id,
+          parentId: g.parentId,
+          rowVersion: g.rowVersion,
           name: g.name,
           depth,
           enabled: g.enabled,

@@ -30,3 +30,4 @@ export {
 export { getUserAccess, assignProfile, unassignProfile, type UserAccess } from './user-access';
 export { listRoles, listGroups, listSkills, listAuditEvents, type GroupNodeRow } from './directory';
 export { createUser, updateUser, setUserStatus, listOverrides, addOverride, removeOverride, getUserDetails } from './user-admin';
+export { createGroup, updateGroup, deleteGroup, createSkill, renameSkill, deleteSkill } from './groups-skills';

@@ -1,0 +1,240 @@
+import 'server-only';
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { getDb } from '@/db/client';
+import * as t from '@/db/schema';
+import { CONSOLE } from '@/lib/permissions/console';
+import { subtreeIds } from '@/lib/permissions/scope';
+import { writeAudit } from './audit';
+import { authorize, deny, type Scope } from './authorize';
+import { DalError, parseInput } from './errors';
+import type { Principal } from './principal';
+import { writeTransaction } from './tx';
+
+const id = (label: string) =>
+  z.coerce
+    .number({ error: `${label} must be a number` })
+    .int()
+    .positive(`${label} is required`);
+const groupName = z.string({ error: 'Name is required' }).trim().min(1, 'Name is required').max(100, 'Name is too long (at most 100 characters)');
+const parentId = z.preprocess((v) => (v === '' || v === undefined ? null : v), id('Parent group').nullable());
+
+const createGroupInput = z.strictObject({ name: groupName, parentId });
+const updateGroupInput = z.strictObject({
+  id: id('Group'),
+  rowVersion: z.number().int().min(1),
+  name: groupName,
+  parentId,
+  enabled: z.boolean({ error: 'Enabled must be true or false' }),
+});
+const deleteGroupInput = z.strictObject({ id: id('Group'), rowVersion: z.number().int().min(1) });
+
+function allGroups() {
+  return getDb().select().from(t.groups).all();
+}
+
+/** A group the actor may reach, or "not found". */
+function reachableGroup(scope: Scope, groupId: number) {
+  const group = getDb().select().from(t.groups).where(eq(t.groups.id, groupId)).get();
+  if (!group || (scope.kind === 'groups' && !scope.groupIds.has(groupId))) throw new DalError('not-found', 'There is no such group.');
+  return group;
+}
+
+function assertSiblingNameFree(name: string, parent: number | null, exceptId?: number) {
+  const clash = getDb()
+    .select({ id: t.groups.id })
+    .from(t.groups)
+    .where(and(parent === null ? sql`${t.groups.parentId} is null` : eq(t.groups.parentId, parent), sql`${t.groups.name} = ${name} collate nocase`))
+    .get();
+  if (clash && clash.id !== exceptId) throw new DalError('invalid', `There is already a group "${name}" there.`, { name: ['Name is already taken'] });
+}
+
+/** Where a group may sit: account-wide anywhere; an agent manager only below a group he reaches. */
+function assertParentAllowed(ctx: Principal, scope: Scope, parent: number | null, action: string) {
+  if (parent === null) {
+    if (scope.kind === 'groups') deny(ctx, action, 'Top-level groups are for account-wide administrators; choose a parent inside your group structure.');
+    return;
+  }
+  reachableGroup(scope, parent);
+}
+
+export function createGroup({ ctx, input }: { ctx: Principal; input: unknown }): { id: number } {
+  const scope = authorize(ctx, 'create agent groups', [CONSOLE.manageAgentGroups]);
+  const data = parseInput(createGroupInput, input);
+  assertParentAllowed(ctx, scope, data.parentId, 'create agent groups');
+  assertSiblingNameFree(data.name, data.parentId);
+  return writeTransaction((tx) => {
+    const row = tx.insert(t.groups).values({ name: data.name, parentId: data.parentId }).returning().get();
+    writeAudit(tx, ctx, { entityType: 'group', entityId: row.id, entityName: row.name, action: 'create', after: { name: row.name, parentId: row.parentId } });
+    return { id: row.id };
+  });
+}
+
+export function updateGroup({ ctx, input }: { ctx: Principal; input: unknown }): { id: number } {
+  const scope = authorize(ctx, 'edit agent groups', [CONSOLE.manageAgentGroups]);
+  const data = parseInput(updateGroupInput, input);
+  const group = reachableGroup(scope, data.id);
+  if (data.parentId !== group.parentId) {
+    // An agent manager cannot move the groups he manages (the roots of his reach), only what is below them.
+    if (scope.kind === 'groups' && ctx.managedGroupIds.includes(group.id))
+      deny(ctx, 'move agent groups', 'You cannot move a group you manage; ask an administrator.');
+    assertParentAllowed(ctx, scope, data.parentId, 'move agent groups');
+    if (data.parentId !== null && subtreeIds(allGroups(), [group.id]).has(data.parentId)) {
+      throw new DalError('invalid', 'A group cannot move under itself or one of its own sub-groups.', { parentId: ['That would make a cycle'] });
+    }
+  }
+  assertSiblingNameFree(data.name, data.parentId, group.id);
+  return writeTransaction((tx) => {
+    const current = tx.select().from(t.groups).where(eq(t.groups.id, group.id)).get()!;
+    if (current.rowVersion !== data.rowVersion)
+      throw new DalError('conflict', `Someone changed "${group.name}" since you opened this page. Reload and try again.`);
+    tx.update(t.groups)
+      .set({ name: data.name, parentId: data.parentId, enabled: data.enabled, rowVersion: current.rowVersion + 1 })
+      .where(eq(t.groups.id, group.id))
+      .run();
+    writeAudit(tx, ctx, {
+      entityType: 'group',
+      entityId: group.id,
+      entityName: data.name,
+      action: 'update',
+      before: { name: current.name, parentId: current.parentId, enabled: current.enabled },
+      after: { name: data.name, parentId: data.parentId, enabled: data.enabled },
+    });
+    return { id: group.id };
+  });
+}
+
+export function deleteGroup({ ctx, input }: { ctx: Principal; input: unknown }): { id: number } {
+  const scope = authorize(ctx, 'delete agent groups', [CONSOLE.manageAgentGroups]);
+  const data = parseInput(deleteGroupInput, input);
+  const group = reachableGroup(scope, data.id);
+  if (scope.kind === 'groups' && ctx.managedGroupIds.includes(group.id))
+    deny(ctx, 'delete agent groups', 'You cannot delete a group you manage; ask an administrator.');
+  return writeTransaction((tx) => {
+    const current = tx.select().from(t.groups).where(eq(t.groups.id, group.id)).get()!;
+    if (current.rowVersion !== data.rowVersion)
+      throw new DalError('conflict', `Someone changed "${group.name}" since you opened this page. Reload and try again.`);
+    const members = tx
+      .select({ n: sql<number>`count(*)` })
+      .from(t.users)
+      .where(eq(t.users.groupId, group.id))
+      .get()!.n;
+    const children = tx
+      .select({ n: sql<number>`count(*)` })
+      .from(t.groups)
+      .where(eq(t.groups.parentId, group.id))
+      .get()!.n;
+    const managers = tx
+      .select({ n: sql<number>`count(*)` })
+      .from(t.managedGroups)
+      .where(eq(t.managedGroups.groupId, group.id))
+      .get()!.n;
+    if (members || children || managers) {
+      const parts = [members && `${members} member(s)`, children && `${children} sub-group(s)`, managers && `${managers} manager(s)`].filter(Boolean);
+      throw new DalError('invalid', `"${group.name}" still has ${parts.join(', ')}; it can be deleted only when empty.`);
+    }
+    tx.delete(t.groups).where(eq(t.groups.id, group.id)).run();
+    writeAudit(tx, ctx, {
+      entityType: 'group',
+      entityId: group.id,
+      entityName: group.name,
+      action: 'delete',
+      before: { name: current.name, parentId: current.parentId },
+    });
+    return { id: group.id };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Skills: account-wide names; deleting one held by agents needs a confirmation that removes it.
+
+const skillName = z.string({ error: 'Name is required' }).trim().min(1, 'Name is required').max(100, 'Name is too long (at most 100 characters)');
+
+function assertSkillNameFree(name: string, exceptId?: number) {
+  const clash = getDb()
+    .select({ id: t.skills.id })
+    .from(t.skills)
+    .where(sql`${t.skills.name} = ${name} collate nocase`)
+    .get();
+  if (clash && clash.id !== exceptId) throw new DalError('invalid', `A skill named "${name}" already exists.`, { name: ['Name is already taken'] });
+}
+
+export function createSkill({ ctx, input }: { ctx: Principal; input: unknown }): { id: number } {
+  authorize(ctx, 'create skills', [CONSOLE.manageSkills]);
+  const data = parseInput(z.strictObject({ name: skillName }), input);
+  assertSkillNameFree(data.name);
+  return writeTransaction((tx) => {
+    const row = tx.insert(t.skills).values({ name: data.name }).returning().get();
+    writeAudit(tx, ctx, { entityType: 'skill', entityId: row.id, entityName: row.name, action: 'create', after: { name: row.name } });
+    return { id: row.id };
+  });
+}
+
+export function renameSkill({ ctx, input }: { ctx: Principal; input: unknown }): { id: number } {
+  authorize(ctx, 'rename skills', [CONSOLE.manageSkills]);
+  const data = parseInput(z.strictObject({ id: id('Skill'), name: skillName }), input);
+  const skill = getDb().select().from(t.skills).where(eq(t.skills.id, data.id)).get();
+  if (!skill) throw new DalError('not-found', 'There is no such skill.');
+  assertSkillNameFree(data.name, skill.id);
+  return writeTransaction((tx) => {
+    tx.update(t.skills).set({ name: data.name }).where(eq(t.skills.id, skill.id)).run();
+    writeAudit(tx, ctx, {
+      entityType: 'skill',
+      entityId: skill.id,
+      entityName: data.name,
+      action: 'rename',
+      before: { name: skill.name },
+      after: { name: data.name },
+    });
+    return { id: skill.id };
+  });
+}
+
+export function deleteSkill({ ctx, input }: { ctx: Principal; input: unknown }): { id: number; removedFrom: string[] } {
+  const scope = authorize(ctx, 'delete skills', [CONSOLE.manageSkills]);
+  const data = parseInput(z.strictObject({ id: id('Skill'), removeFromAgents: z.boolean().default(false) }), input);
+  const skill = getDb().select().from(t.skills).where(eq(t.skills.id, data.id)).get();
+  if (!skill) throw new DalError('not-found', 'There is no such skill.');
+  const holders = getDb()
+    .select({ id: t.users.id, loginName: t.users.loginName, groupId: t.users.groupId })
+    .from(t.userSkills)
+    .innerJoin(t.users, eq(t.users.id, t.userSkills.userId))
+    .where(eq(t.userSkills.skillId, skill.id))
+    .orderBy(t.users.loginName)
+    .all();
+  if (holders.length && !data.removeFromAgents) {
+    throw new DalError(
+      'invalid',
+      `"${skill.name}" is held by ${holders.length} agent(s): ${holders
+        .slice(0, 10)
+        .map((h) => h.loginName)
+        .join(', ')}${holders.length > 10 ? ', …' : ''}. Confirm to remove it from them.`,
+    );
+  }
+  if (scope.kind === 'groups' && holders.some((h) => h.groupId === null || !scope.groupIds.has(h.groupId))) {
+    deny(ctx, 'delete skills', `"${skill.name}" is held by agents outside your group structure; ask an administrator.`);
+  }
+  return writeTransaction((tx) => {
+    if (holders.length)
+      tx.delete(t.userSkills)
+        .where(
+          and(
+            eq(t.userSkills.skillId, skill.id),
+            inArray(
+              t.userSkills.userId,
+              holders.map((h) => h.id),
+            ),
+          ),
+        )
+        .run();
+    tx.delete(t.skills).where(eq(t.skills.id, skill.id)).run();
+    writeAudit(tx, ctx, {
+      entityType: 'skill',
+      entityId: skill.id,
+      entityName: skill.name,
+      action: 'delete',
+      before: { name: skill.name, agents: holders.map((h) => h.loginName) },
+    });
+    return { id: skill.id, removedFrom: holders.map((h) => h.loginName) };
+  });
+}
