@@ -61,7 +61,11 @@ export interface GroupNodeRow {
 export function listGroups({ ctx }: { ctx: Principal }): GroupNodeRow[] {
   const scope = authorize(ctx, 'see agent groups', [CONSOLE.manageAgentGroups]);
   const db = getDb();
-  const groups = db.select().from(t.groups).orderBy(sql`${t.groups.name} collate nocase`).all();
+  const groups = db
+    .select()
+    .from(t.groups)
+    .orderBy(sql`${t.groups.name} collate nocase`)
+    .all();
   const members = new Map(
     db
       .select({ groupId: t.users.groupId, n: sql<number>`count(*)` })

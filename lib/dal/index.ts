@@ -27,7 +27,7 @@ export {
   type ProfileImpact,
   type ComparisonRow,
 } from './profiles';
-export { getUserAccess, assignProfile, unassignProfile, type UserAccess } from './user-access';
+export { getUserAccess, assignProfile, unassignProfile, userFormOptions, type UserAccess, type UserFormOptions } from './user-access';
 export { listRoles, listGroups, listSkills, listAuditEvents, type GroupNodeRow } from './directory';
 export { createUser, updateUser, setUserStatus, listOverrides, addOverride, removeOverride, getUserDetails } from './user-admin';
 export { createGroup, updateGroup, deleteGroup, createSkill, renameSkill, deleteSkill } from './groups-skills';

@@ -251,3 +251,46 @@ export function unassignProfile({ ctx, input }: { ctx: Principal; input: unknown
   });
   return { userId: user.id };
 }
+
+export interface UserFormOptions {
+  groups: { id: number; name: string; depth: number }[];
+  profilesByRole: { roleKey: string; roleName: string; profiles: { id: number; name: string }[] }[];
+  skills: string[];
+  canCreateSkills: boolean;
+  groupRequired: boolean;
+}
+
+/** The choices of the user form, limited to what the actor may hand out and reach. */
+export function userFormOptions({ ctx }: { ctx: Principal }): UserFormOptions {
+  const scope = authorize(ctx, 'manage users', MANAGE_USER_PERMISSIONS);
+  const db = getDb();
+  const all = db.select({ id: t.groups.id, parentId: t.groups.parentId, name: t.groups.name }).from(t.groups).orderBy(t.groups.name).all();
+  const groups: UserFormOptions['groups'] = [];
+  const walk = (parentId: number | null, depth: number) => {
+    for (const g of all.filter((x) => x.parentId === parentId)) {
+      if (scope.kind === 'account' || scope.groupIds.has(g.id)) groups.push({ id: g.id, name: g.name, depth });
+      walk(g.id, depth + 1);
+    }
+  };
+  walk(null, 0);
+  const profiles = db
+    .select({ id: t.profiles.id, name: t.profiles.name, roleKey: t.profiles.roleKey, headVersion: t.profiles.headVersion })
+    .from(t.profiles)
+    .orderBy(t.profiles.name)
+    .all();
+  const profilesByRole = ctx.catalog.roles
+    .filter((r) => assignRefusal(ctx, r.key, null) === null)
+    .map((r) => ({
+      roleKey: r.key,
+      roleName: r.name,
+      profiles: profiles.filter((p) => p.roleKey === r.key && profileGrants(ctx, p).refusals.length === 0).map(({ id, name }) => ({ id, name })),
+    }))
+    .filter((r) => r.profiles.length);
+  const skills = db
+    .select({ name: t.skills.name })
+    .from(t.skills)
+    .orderBy(t.skills.name)
+    .all()
+    .map((s) => s.name);
+  return { groups, profilesByRole, skills, canCreateSkills: reachOf(ctx, CONSOLE.manageSkills) !== null, groupRequired: scope.kind === 'groups' };
+}

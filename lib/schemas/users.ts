@@ -35,7 +35,11 @@ export const listUsersInput = z.object({
 
 export type ListUsersInput = z.input<typeof listUsersInput>;
 
-const id = (label: string) => z.coerce.number({ error: `${label} must be a number` }).int(`${label} must be a whole number`).positive(`${label} is required`);
+const id = (label: string) =>
+  z.coerce
+    .number({ error: `${label} must be a number` })
+    .int(`${label} must be a whole number`)
+    .positive(`${label} is required`);
 const optionalGroup = z.preprocess((v) => (v === '' || v === undefined ? null : v), id('Group').nullable());
 
 export const loginNameSchema = z
@@ -94,8 +98,5 @@ export const addOverrideInput = z.strictObject({
   permissionKey: z.string({ error: 'Permission is required' }).min(1, 'Permission is required').max(200, 'Unknown permission'),
   effect: z.enum(['grant', 'revoke'], { error: 'Effect must be grant or revoke' }),
   reason: z.string({ error: 'Reason is required' }).trim().min(1, 'Reason is required').max(500, 'Reason is too long (at most 500 characters)'),
-  expiresAt: z.preprocess(
-    (v) => (v === '' || v === undefined ? null : v),
-    z.coerce.date({ error: 'Expiry must be a date' }).nullable(),
-  ),
+  expiresAt: z.preprocess((v) => (v === '' || v === undefined ? null : v), z.coerce.date({ error: 'Expiry must be a date' }).nullable()),
 });

@@ -13,8 +13,8 @@ export default async function RolesPage() {
     <div className="space-y-4">
       <h1 className="text-2xl font-semibold">Roles</h1>
       <p className="text-sm text-slate-600">
-        The built-in roles of the {ctx.catalog.title} catalog. A role defines the scope of a user&apos;s work; profiles are permission sets within a
-        role. Built-in roles cannot be edited or deleted.
+        The built-in roles of the {ctx.catalog.title} catalog. A role defines the scope of a user&apos;s work; profiles are permission sets within a role.
+        Built-in roles cannot be edited or deleted.
       </p>
       {roles.map((role) => (
         <details key={role.key} className="rounded-lg border border-slate-200 bg-white p-4">

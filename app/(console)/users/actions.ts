@@ -3,7 +3,7 @@
 import { revalidatePath } from 'next/cache';
 import { requirePrincipal } from '@/lib/auth/principal';
 import { runAction } from '@/lib/actions';
-import { assignProfile, unassignProfile, type ActionResult } from '@/lib/dal';
+import { addOverride, assignProfile, createUser, removeOverride, setUserStatus, unassignProfile, updateUser, type ActionResult } from '@/lib/dal';
 
 export async function assignProfileAction(input: unknown): Promise<ActionResult<{ userId: number; profileId: number; version: number }>> {
   return runAction(async () => {
@@ -16,6 +16,46 @@ export async function assignProfileAction(input: unknown): Promise<ActionResult<
 export async function unassignProfileAction(input: unknown): Promise<ActionResult<{ userId: number }>> {
   return runAction(async () => {
     const result = unassignProfile({ ctx: await requirePrincipal(), input });
+    revalidatePath('/users');
+    return result;
+  });
+}
+
+export async function createUserAction(input: unknown): Promise<ActionResult<{ id: number }>> {
+  return runAction(async () => {
+    const result = await createUser({ ctx: await requirePrincipal(), input });
+    revalidatePath('/users');
+    return result;
+  });
+}
+
+export async function updateUserAction(input: unknown): Promise<ActionResult<{ id: number }>> {
+  return runAction(async () => {
+    const result = await updateUser({ ctx: await requirePrincipal(), input });
+    revalidatePath('/users');
+    return result;
+  });
+}
+
+export async function setUserStatusAction(input: unknown): Promise<ActionResult<{ id: number; status: 'active' | 'deactivated' }>> {
+  return runAction(async () => {
+    const result = setUserStatus({ ctx: await requirePrincipal(), input });
+    revalidatePath('/users');
+    return result;
+  });
+}
+
+export async function addOverrideAction(input: unknown): Promise<ActionResult<{ id: number }>> {
+  return runAction(async () => {
+    const result = addOverride({ ctx: await requirePrincipal(), input });
+    revalidatePath('/users');
+    return result;
+  });
+}
+
+export async function removeOverrideAction(input: unknown): Promise<ActionResult<{ id: number }>> {
+  return runAction(async () => {
+    const result = removeOverride({ ctx: await requirePrincipal(), input });
     revalidatePath('/users');
     return result;
   });

@@ -2,7 +2,9 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { redirect } from 'next/navigation';
 import { getPrincipal } from '@/lib/auth/principal';
-import { DalError, listUsers, userFilterOptions, type UserFilterOptions, type UserPage } from '@/lib/dal';
+import { DalError, holds, listUsers, userFilterOptions, type UserFilterOptions, type UserPage } from '@/lib/dal';
+import { CONSOLE } from '@/lib/permissions/console';
+import { buttonClass } from '@/components/ui/button';
 import { firstValues, queryString } from '@/lib/search-params';
 import { NoAccess } from '@/components/shell/no-access';
 import { UserFilters } from '@/components/users/user-filters';
@@ -35,17 +37,26 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
   }
 
   const filtered = FILTER_KEYS.some((k) => params[k]);
+  // Display only: createUser authorizes on its own.
+  const canAdd = [CONSOLE.manageUsersAndRoles, CONSOLE.manageAgentUsersInGroup, CONSOLE.manageAgentManagerUsersInGroup].some((k) => holds(ctx, k));
   const keep = Object.fromEntries(['q', 'role', 'profile', 'group', 'status', 'sort', 'dir', 'pageSize'].map((k) => [k, params[k]]));
   return (
     <div className="space-y-4">
       <div className="flex flex-wrap items-baseline justify-between gap-2">
         <h1 className="text-2xl font-semibold">Users</h1>
-        {page ? (
-          <p className="text-sm text-slate-600" role="status">
-            {page.total === 1 ? '1 user' : `${page.total} users`}
-            {filtered ? ' match' : ''}
-          </p>
-        ) : null}
+        <div className="flex items-center gap-3">
+          {page ? (
+            <p className="text-sm text-slate-600" role="status">
+              {page.total === 1 ? '1 user' : `${page.total} users`}
+              {filtered ? ' match' : ''}
+            </p>
+          ) : null}
+          {canAdd ? (
+            <Link href="/users/new" className={buttonClass('primary')}>
+              Add user
+            </Link>
+          ) : null}
+        </div>
       </div>
       <UserFilters options={options} values={params} />
       {problem ? (

@@ -1,41 +1,72 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { notFound, redirect } from 'next/navigation';
-import { getPrincipal } from '@/lib/auth/principal';
-import { DalError, getUserAccess } from '@/lib/dal';
-import { NoAccess } from '@/components/shell/no-access';
+import { pagePrincipal } from '@/lib/auth/principal';
+import { DalError, getUserAccess, getUserDetails, listOverrides, userFormOptions } from '@/lib/dal';
+import { readForPage } from '@/components/shell/dal-page';
 import { EffectivePermissions } from '@/components/users/effective-permissions';
 import { UserProfiles } from '@/components/users/user-profiles';
+import { UserForm } from '@/components/users/user-form';
+import { UserStatus } from '@/components/users/user-status';
+import { UserOverrides } from '@/components/users/user-overrides';
+import { Alert } from '@/components/ui/alert';
 
 export const metadata: Metadata = { title: 'User' };
 
-export default async function UserPage({ params }: { params: Promise<{ id: string }> }) {
-  const ctx = await getPrincipal();
-  if (!ctx) redirect('/login');
-  const { id } = await params;
-  let access;
+/** The rest of the page is for those who may manage this user; an exporter only reads. */
+function manageable<T>(read: () => T): T | null {
   try {
-    access = getUserAccess({ ctx, input: { id } });
+    return read();
   } catch (error) {
-    // Outside the actor's reach a user does not exist: the same page as for an unknown id.
-    if (error instanceof DalError && (error.code === 'not-found' || error.code === 'invalid')) notFound();
-    if (error instanceof DalError && error.code === 'forbidden') return <NoAccess what="users" reason={error.message} />;
+    if (error instanceof DalError && error.code === 'forbidden') return null;
     throw error;
   }
+}
+
+export default async function UserPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ created?: string }> }) {
+  const ctx = await pagePrincipal();
+  const { id } = await params;
+  const { created } = await searchParams;
+  // Outside the actor's reach a user does not exist: the same 404 as for an unknown id.
+  const { data: access, fallback } = readForPage('users', () => getUserAccess({ ctx, input: { id } }));
+  if (fallback) return fallback;
+  const details = manageable(() => getUserDetails({ ctx, input: { id } }));
+  const options = details ? manageable(() => userFormOptions({ ctx })) : null;
+  const overrides = details ? manageable(() => listOverrides({ ctx, input: { userId: id } })) : null;
   const { user } = access;
   return (
     <div className="space-y-6">
       <Link href="/users" className="text-sm text-brand-700 underline">
         ← Users
       </Link>
-      <div>
-        <h1 className="text-2xl font-semibold">{user.name}</h1>
-        <p className="text-sm text-slate-600">
-          {user.loginName} · {user.email} · nickname {user.nickname} · {user.groupName ?? 'no group'} · {user.status === 'active' ? 'Active' : 'Deactivated'}
-        </p>
+      <div className="flex flex-wrap items-start justify-between gap-4">
+        <div>
+          <h1 className="text-2xl font-semibold">{user.name}</h1>
+          <p className="text-sm text-slate-600">
+            {user.loginName} · {user.email} · nickname {user.nickname} · {user.groupName ?? 'no group'} ·{' '}
+            <span>{user.status === 'active' ? 'Active' : 'Deactivated'}</span>
+          </p>
+        </div>
+        {details && !access.isSelf ? <UserStatus user={{ id: user.id, rowVersion: details.rowVersion, name: user.name, status: user.status }} /> : null}
       </div>
-      <UserProfiles userId={user.id} profiles={access.profiles} assignable={access.assignable} isSelf={access.isSelf} />
+      {created ? <Alert tone="success">User created.</Alert> : null}
+      <UserProfiles userId={user.id} profiles={access.profiles} assignable={details ? access.assignable : []} isSelf={access.isSelf || !details} />
+      {overrides ? (
+        <UserOverrides
+          userId={user.id}
+          overrides={overrides}
+          permissions={ctx.catalog.permissions.map((p) => ({ key: p.key, name: p.name }))}
+          isSelf={access.isSelf}
+        />
+      ) : null}
       <EffectivePermissions permissions={access.permissions} />
+      {details && options ? (
+        <section aria-labelledby="edit-title" className="space-y-3">
+          <h2 id="edit-title" className="text-lg font-medium">
+            Edit details
+          </h2>
+          <UserForm key={details.rowVersion} options={options} initial={details} />
+        </section>
+      ) : null}
     </div>
   );
 }

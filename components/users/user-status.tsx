@@ -1,0 +1,48 @@
+'use client';
+
+import { useMutation } from '@tanstack/react-query';
+import { useRouter } from 'next/navigation';
+import { useState } from 'react';
+import { setUserStatusAction } from '@/app/(console)/users/actions';
+import { Alert } from '@/components/ui/alert';
+import { Button } from '@/components/ui/button';
+import { ConfirmDialog } from '@/components/ui/dialog';
+
+export function UserStatus({ user }: { user: { id: number; rowVersion: number; name: string; status: 'active' | 'deactivated' } }) {
+  const router = useRouter();
+  const [open, setOpen] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const next = user.status === 'active' ? 'deactivated' : 'active';
+  const change = useMutation({
+    mutationFn: () => setUserStatusAction({ id: user.id, rowVersion: user.rowVersion, status: next }),
+    onSuccess: (r) => {
+      setOpen(false);
+      if (!r.ok) return setError(r.error);
+      setError(null);
+      router.refresh();
+    },
+  });
+  return (
+    <div className="space-y-2">
+      <Button variant={next === 'deactivated' ? 'danger' : 'secondary'} onClick={() => setOpen(true)}>
+        {next === 'deactivated' ? 'Deactivate' : 'Reactivate'}
+      </Button>
+      {error ? <Alert>{error}</Alert> : null}
+      <ConfirmDialog
+        open={open}
+        onOpenChange={setOpen}
+        title={next === 'deactivated' ? `Deactivate ${user.name}?` : `Reactivate ${user.name}?`}
+        confirmLabel={next === 'deactivated' ? 'Deactivate' : 'Reactivate'}
+        tone={next === 'deactivated' ? 'danger' : 'primary'}
+        pending={change.isPending}
+        onConfirm={() => change.mutate()}
+      >
+        {next === 'deactivated' ? (
+          <p>He can no longer sign in, and his open sessions are refused on their next request. Nothing is deleted; you can reactivate him.</p>
+        ) : (
+          <p>He can sign in again with his password.</p>
+        )}
+      </ConfirmDialog>
+    </div>
+  );
+}

@@ -1,0 +1,129 @@
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { alertOf, signIn, storageStateOf } from './fixtures';
+
+async function userHref(browser: Browser, baseURL: string | undefined, loginName: string): Promise<string> {
+  const admin = await browser.newContext({ baseURL, storageState: storageStateOf('admin') });
+  const page = await admin.newPage();
+  await page.goto(`/users?q=${loginName}`);
+  const href = await page.getByRole('table', { name: 'Users' }).getByRole('cell').getByRole('link').first().getAttribute('href');
+  await admin.close();
+  return href!;
+}
+
+async function fillNewUser(page: Page, loginName: string, name: string) {
+  await page.getByLabel('Login name').fill(loginName);
+  await page.getByLabel('Email').fill(`${loginName}@example.com`);
+  await page.getByLabel('Name', { exact: true }).fill(name);
+  await page.getByLabel('Nickname (shown to visitors)').fill(name.split(' ')[0]!);
+  await page.getByLabel('Password', { exact: true }).fill('new-user-password');
+}
+
+test.describe('admin', () => {
+  test.use({ storageState: storageStateOf('admin') });
+
+  test('creates an agent with two skills (one new), max chats 4 and a profile, then deactivates him: his open session is refused', async ({ page, browser, baseURL }) => {
+    await page.goto('/users');
+    await page.getByRole('link', { name: 'Add user' }).click();
+    await fillNewUser(page, 'nina.new', 'Nina New');
+    await page.getByLabel('Group').selectOption({ label: '\u00a0\u00a0Tier 1' });
+    await page.getByLabel('Agent profile').selectOption({ label: 'Agent' });
+    await page.getByLabel('Max concurrent chats').fill('4');
+    await page.getByRole('checkbox', { name: 'Billing' }).check();
+    await page.getByLabel('New skills (comma-separated)').fill('Mandarin');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect(page.getByText('User created.')).toBeVisible();
+    await expect(page.getByRole('heading', { level: 1, name: 'Nina New' })).toBeVisible();
+    await expect(page.getByLabel('Max concurrent chats')).toHaveValue('4');
+    await expect(page.getByRole('checkbox', { name: 'Billing' })).toBeChecked();
+    await expect(page.getByRole('checkbox', { name: 'Mandarin' })).toBeChecked();
+    await expect(page.getByText(/Agent \(Agent\) · on version 1/)).toBeVisible();
+
+    // Nina signs in elsewhere and keeps a session open.
+    // A fresh context with no stored login (test.use would otherwise hand it the admin's).
+    const nina = await browser.newContext({ baseURL, storageState: { cookies: [], origins: [] } });
+    const ninaPage = await nina.newPage();
+    await signIn(ninaPage, 'nina.new', 'new-user-password');
+    await expect(ninaPage.getByRole('heading', { name: 'Welcome, Nina New' })).toBeVisible();
+
+    await page.getByRole('button', { name: 'Deactivate' }).click();
+    await page.getByRole('alertdialog').getByRole('button', { name: 'Deactivate' }).click();
+    await expect(page.getByRole('button', { name: 'Reactivate' })).toBeVisible();
+
+    await ninaPage.reload();
+    await expect(ninaPage).toHaveURL(/\/login$/);
+    await nina.close();
+  });
+
+  test('bad input names the field and saves nothing', async ({ page }) => {
+    await page.goto('/users/new');
+    await fillNewUser(page, 'agent', 'Duplicate Login');
+    await page.getByLabel('Email').fill('not-an-email');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect(page.getByText('Email is not a valid address', { exact: true })).toBeVisible();
+    await page.getByLabel('Email').fill('dup@example.com');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect(alertOf(page)).toContainText('The login name "agent" is already taken.');
+    await page.getByLabel('Agent profile').selectOption({ label: 'Agent' });
+    await page.getByLabel('Login name').fill('zed.zero');
+    await page.getByLabel('Max concurrent chats').fill('0');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect(page.getByText('Max chats must be a positive whole number', { exact: true })).toBeVisible();
+  });
+
+  test('groups: add, rename, delete; a move under itself is refused', async ({ page }) => {
+    await page.goto('/groups');
+    await page.getByLabel('New group name').fill('Night shift');
+    await page.getByLabel('Parent group').selectOption({ label: 'Support' });
+    await page.getByRole('button', { name: 'Add group' }).click();
+    await expect(page.getByRole('cell', { name: 'Night shift', exact: true })).toBeVisible();
+
+    await page.getByRole('button', { name: 'Edit Support' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Edit Support' });
+    await dialog.getByLabel('Parent group').selectOption({ label: '\u00a0\u00a0Tier 1' });
+    await dialog.getByRole('button', { name: 'Save group' }).click();
+    await expect(alertOf(page).first()).toContainText('cannot move under itself');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+
+    await page.getByRole('button', { name: 'Edit Night shift' }).click();
+    await page.getByRole('dialog').getByLabel('Name').fill('Night shift EU');
+    await page.getByRole('dialog').getByRole('button', { name: 'Save group' }).click();
+    await expect(page.getByRole('cell', { name: 'Night shift EU', exact: true })).toBeVisible();
+    await page.getByRole('button', { name: 'Delete Night shift EU' }).click();
+    await page.getByRole('alertdialog').getByRole('button', { name: 'Delete' }).click();
+    await expect(page.getByRole('cell', { name: 'Night shift EU', exact: true })).toHaveCount(0);
+  });
+
+  test('skills: a held skill is removed from its agents only after confirming', async ({ page }) => {
+    await page.goto('/skills');
+    await page.getByLabel('New skill name').fill('Portuguese');
+    await page.getByRole('button', { name: 'Add skill' }).click();
+    await expect(page.getByRole('cell', { name: 'Portuguese', exact: true })).toBeVisible();
+    await page.getByRole('button', { name: 'Delete Spanish' }).click();
+    const confirm = page.getByRole('alertdialog', { name: 'Delete Spanish?' });
+    await expect(confirm).toContainText('agent(s) hold this skill');
+    await confirm.getByRole('button', { name: /Remove from \d+ agent\(s\) and delete/ }).click();
+    await expect(page.getByText(/Skill deleted and removed from/)).toBeVisible();
+    await expect(page.getByRole('cell', { name: 'Spanish', exact: true })).toHaveCount(0);
+  });
+});
+
+test.describe('agent manager', () => {
+  test.use({ storageState: storageStateOf('manager') });
+
+  test('creates an agent in Tier 2; cannot open sales, nor offer an Admin profile', async ({ page, browser, baseURL }) => {
+    await page.goto('/users/new');
+    await fillNewUser(page, 'tom.tier2', 'Tom Tiertwo');
+    await expect(page.getByLabel('Group').locator('option', { hasText: 'Sales' })).toHaveCount(0);
+    await page.getByLabel('Group').selectOption({ label: '\u00a0\u00a0Tier 2' });
+    await expect(page.getByLabel('Admin profile')).toHaveCount(0);
+    await page.getByLabel('Agent profile').selectOption({ label: 'Agent' });
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect(page.getByText('User created.')).toBeVisible();
+    await expect(page.getByText('tom.tier2 · tom.tier2@example.com · nickname Tom · Tier 2 · Active')).toBeVisible();
+    await expect(page.getByLabel('Assign a profile').locator('option', { hasText: '(Admin)' })).toHaveCount(0);
+
+    const salesHref = await userHref(browser, baseURL, 'sales');
+    await page.goto(salesHref);
+    await expect(page.getByRole('heading', { name: 'Not found' })).toBeVisible();
+  });
+});
