@@ -22,5 +22,10 @@ export default defineConfig([
       'no-restricted-imports': ['error', { patterns: [{ group: ['@/db/client', '@/db/*'], message: 'Go through lib/dal: only lib/dal and db/ touch the database.' }] }],
     },
   },
+  {
+    // Playwright fixtures name their callback `use`; it is not a React hook.
+    files: ['e2e/**'],
+    rules: { 'react-hooks/rules-of-hooks': 'off' },
+  },
   globalIgnores(['.next/**', 'node_modules/**', 'data/**', 'test-results/**', 'playwright-report/**', 'next-env.d.ts']),
 ]);

@@ -1,5 +1,4 @@
-import { expect, test } from '@playwright/test';
-import { storageStateOf, type Persona } from './fixtures';
+import { expect, type Persona, storageStateOf, test } from './fixtures';
 
 const AREAS = ['Users', 'Profiles', 'Roles', 'Groups', 'Skills', 'Audit', 'Settings'];
 const expected: Record<Persona, string[]> = {

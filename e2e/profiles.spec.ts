@@ -1,5 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
-import { alertOf, storageStateOf } from './fixtures';
+import type { Page } from '@playwright/test';
+import { alertOf, expect, storageStateOf, test } from './fixtures';
 
 const JOIN = "Join agents' conversations in group";
 const VOICE = 'Initiate voice conversation';

@@ -1,5 +1,4 @@
-import { expect, test } from '@playwright/test';
-import { alertOf, DEMO_PASSWORD, signIn } from './fixtures';
+import { alertOf, DEMO_PASSWORD, expect, signIn, test } from './fixtures';
 
 test.describe('signing in', () => {
   test('a signed-out visitor is sent to sign-in', async ({ page }) => {

@@ -1,5 +1,5 @@
-import { expect, test, type Browser, type Page } from '@playwright/test';
-import { alertOf, signIn, storageStateOf } from './fixtures';
+import type { Browser, Page } from '@playwright/test';
+import { alertOf, expect, signIn, storageStateOf, test } from './fixtures';
 
 async function userHref(browser: Browser, baseURL: string | undefined, loginName: string): Promise<string> {
   const admin = await browser.newContext({ baseURL, storageState: storageStateOf('admin') });
@@ -21,7 +21,11 @@ async function fillNewUser(page: Page, loginName: string, name: string) {
 test.describe('admin', () => {
   test.use({ storageState: storageStateOf('admin') });
 
-  test('creates an agent with two skills (one new), max chats 4 and a profile, then deactivates him: his open session is refused', async ({ page, browser, baseURL }) => {
+  test('creates an agent with two skills (one new), max chats 4 and a profile, then deactivates him: his open session is refused', async ({
+    page,
+    browser,
+    baseURL,
+  }) => {
     await page.goto('/users');
     await page.getByRole('link', { name: 'Add user' }).click();
     await fillNewUser(page, 'nina.new', 'Nina New');

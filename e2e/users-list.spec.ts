@@ -1,5 +1,4 @@
-import { expect, test } from '@playwright/test';
-import { alertOf, storageStateOf } from './fixtures';
+import { alertOf, expect, storageStateOf, test } from './fixtures';
 
 const usersTable = (page: import('@playwright/test').Page) => page.getByRole('table', { name: 'Users' });
 const loginNames = async (page: import('@playwright/test').Page) =>

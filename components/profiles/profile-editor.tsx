@@ -102,9 +102,8 @@ export function ProfileEditor({ profile, role, rolePermissions, defaults, saved 
       setError(null);
       setNote('');
       setAddedBecause(new Map());
-      setStatus(profile ? `Saved as version ${result.data.version}.` : 'Profile created.');
-      if (!profile) router.push(`/profiles/${result.data.id}?created=1`);
-      router.refresh();
+      // The page re-renders with the new version (and remounts this editor): the message travels in the URL.
+      router.replace(profile ? `/profiles/${result.data.id}?saved=${result.data.version}` : `/profiles/${result.data.id}?created=1`);
     },
     onError: () => showError({ ok: false, error: 'The server could not be reached; nothing was saved. Try again.', code: 'unavailable' }),
   });

@@ -6,7 +6,7 @@ export function RolePicker({ roles, value }: { roles: { key: string; name: strin
   return (
     <form method="get" action="/profiles/new" className="flex max-w-md items-end gap-2">
       <div className="flex-1">
-        <SelectField id="profile-role" name="role" label="Role" defaultValue={value ?? ''} required>
+        <SelectField id="profile-role" name="role" label="Role" defaultValue={value} required>
           <option value="" disabled>
             Choose a role…
           </option>

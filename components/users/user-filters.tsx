@@ -16,7 +16,7 @@ export function UserFilters({ options, values }: { options: UserFilterOptions; v
       <div className="lg:col-span-2">
         <TextField id="q" name="q" type="search" label="Search users" placeholder="Name, login name or email" defaultValue={values.q} maxLength={200} />
       </div>
-      <SelectField id="role" name="role" label="Role" defaultValue={values.role ?? ''}>
+      <SelectField id="role" name="role" label="Role" defaultValue={values.role}>
         <option value="">All roles</option>
         {options.roles.map((r) => (
           <option key={r.key} value={r.key}>
@@ -24,7 +24,7 @@ export function UserFilters({ options, values }: { options: UserFilterOptions; v
           </option>
         ))}
       </SelectField>
-      <SelectField id="profile" name="profile" label="Profile" defaultValue={values.profile ?? ''}>
+      <SelectField id="profile" name="profile" label="Profile" defaultValue={values.profile}>
         <option value="">All profiles</option>
         {options.profiles.map((p) => (
           <option key={p.id} value={p.id}>
@@ -32,7 +32,7 @@ export function UserFilters({ options, values }: { options: UserFilterOptions; v
           </option>
         ))}
       </SelectField>
-      <SelectField id="group" name="group" label="Group" defaultValue={values.group ?? ''}>
+      <SelectField id="group" name="group" label="Group" defaultValue={values.group}>
         <option value="">All groups</option>
         {options.groups.map((g) => (
           <option key={g.id} value={g.id}>
@@ -40,7 +40,7 @@ export function UserFilters({ options, values }: { options: UserFilterOptions; v
           </option>
         ))}
       </SelectField>
-      <SelectField id="status" name="status" label="Status" defaultValue={values.status ?? ''}>
+      <SelectField id="status" name="status" label="Status" defaultValue={values.status}>
         <option value="">Any status</option>
         <option value="active">Active</option>
         <option value="deactivated">Deactivated</option>

@@ -47,7 +47,6 @@ export function UserForm({ options, initial }: { options: UserFormOptions; initi
   const [profileByRole, setProfileByRole] = useState<Record<string, string>>({});
   const [newSkills, setNewSkills] = useState('');
   const [result, setResult] = useState<Extract<ActionResult, { ok: false }> | null>(null);
-  const [saved, setSaved] = useState(false);
   const agentChosen = editing ? v.isAgent : Boolean(profileByRole.agent);
   const err = (field: string) => result?.fieldErrors?.[field]?.[0];
 
@@ -76,14 +75,12 @@ export function UserForm({ options, initial }: { options: UserFormOptions; initi
     },
     onSuccess: (r) => {
       if (!r.ok) {
-        setSaved(false);
         return setResult(r);
       }
       setResult(null);
-      setSaved(true);
       setPassword('');
-      if (!editing) router.push(`/users/${r.data.id}?created=1`);
-      else router.refresh();
+      // The page re-renders (and remounts this form) with the saved details: the message travels in the URL.
+      router.replace(editing ? `/users/${r.data.id}?saved=1` : `/users/${r.data.id}?created=1`);
     },
     onError: () => setResult({ ok: false, error: 'The server could not be reached; nothing was saved. Try again.', code: 'unavailable' }),
   });
@@ -110,7 +107,6 @@ export function UserForm({ options, initial }: { options: UserFormOptions; initi
           ) : null}
         </Alert>
       ) : null}
-      {saved && editing ? <Alert tone="success">Saved.</Alert> : null}
       <fieldset className="grid gap-4 rounded-lg border border-slate-200 bg-white p-4 sm:grid-cols-2">
         <legend className="px-1 font-medium">Details</legend>
         <TextField

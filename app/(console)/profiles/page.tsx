@@ -42,7 +42,7 @@ export default async function ProfilesPage({ searchParams }: { searchParams: Pro
         </div>
       </div>
       <form method="get" className="flex items-end gap-2" aria-label="Filter profiles">
-        <SelectField id="role" name="role" label="Role" defaultValue={params.role ?? ''}>
+        <SelectField id="role" name="role" label="Role" defaultValue={params.role}>
           <option value="">All roles</option>
           {roles.map((r) => (
             <option key={r.key} value={r.key}>

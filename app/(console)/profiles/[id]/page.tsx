@@ -11,11 +11,11 @@ import { Alert } from '@/components/ui/alert';
 
 export const metadata: Metadata = { title: 'Profile' };
 
-export default async function ProfilePage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ created?: string }> }) {
+export default async function ProfilePage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ created?: string; saved?: string }> }) {
   const ctx = await getPrincipal();
   if (!ctx) redirect('/login');
   const { id } = await params;
-  const { created } = await searchParams;
+  const { created, saved: savedVersion } = await searchParams;
   let profile;
   try {
     profile = getProfile({ ctx, input: { id } });
@@ -42,6 +42,7 @@ export default async function ProfilePage({ params, searchParams }: { params: Pr
         />
       </div>
       {created ? <Alert tone="success">Profile created.</Alert> : null}
+      {savedVersion && /^\d+$/.test(savedVersion) ? <Alert tone="success">Saved as version {savedVersion}.</Alert> : null}
       <ProfileEditor
         key={profile.rowVersion}
         profile={{ id: profile.id, name: profile.name, description: profile.description, rowVersion: profile.rowVersion }}

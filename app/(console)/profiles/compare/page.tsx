@@ -40,7 +40,7 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
       <h1 className="text-2xl font-semibold">Compare profiles</h1>
       <form method="get" className="flex flex-wrap items-end gap-3" aria-label="Choose profiles to compare">
         {(['a', 'b'] as const).map((side, i) => (
-          <SelectField key={side} id={`compare-${side}`} name={side} label={i === 0 ? 'First profile' : 'Second profile'} defaultValue={params[side] ?? ''}>
+          <SelectField key={side} id={`compare-${side}`} name={side} label={i === 0 ? 'First profile' : 'Second profile'} defaultValue={params[side]}>
             <option value="">Choose…</option>
             {profiles.map((p) => (
               <option key={p.id} value={p.id}>

@@ -22,10 +22,10 @@ function manageable<T>(read: () => T): T | null {
   }
 }
 
-export default async function UserPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ created?: string }> }) {
+export default async function UserPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ created?: string; saved?: string }> }) {
   const ctx = await pagePrincipal();
   const { id } = await params;
-  const { created } = await searchParams;
+  const { created, saved } = await searchParams;
   // Outside the actor's reach a user does not exist: the same 404 as for an unknown id.
   const { data: access, fallback } = readForPage('users', () => getUserAccess({ ctx, input: { id } }));
   if (fallback) return fallback;
@@ -49,6 +49,7 @@ export default async function UserPage({ params, searchParams }: { params: Promi
         {details && !access.isSelf ? <UserStatus user={{ id: user.id, rowVersion: details.rowVersion, name: user.name, status: user.status }} /> : null}
       </div>
       {created ? <Alert tone="success">User created.</Alert> : null}
+      {saved ? <Alert tone="success">Saved.</Alert> : null}
       <UserProfiles userId={user.id} profiles={access.profiles} assignable={details ? access.assignable : []} isSelf={access.isSelf || !details} />
       {overrides ? (
         <UserOverrides
