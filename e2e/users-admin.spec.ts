@@ -111,6 +111,37 @@ test.describe('admin', () => {
   });
 });
 
+test.describe('admin, on the users list', () => {
+  test.use({ storageState: storageStateOf('admin') });
+
+  test('a bulk action previews each user, then reports a result per user', async ({ page }) => {
+    await page.goto('/users?q=okafor');
+    await page.getByRole('checkbox', { name: 'Select Ana Okafor' }).check();
+    await page.getByRole('checkbox', { name: 'Select Ben Okafor' }).check();
+    await expect(page.getByText('2 selected')).toBeVisible();
+    await page.getByLabel('Action').selectOption({ label: 'Add a skill' });
+    await page.getByLabel('Skill').selectOption({ label: 'VIP' });
+    await page.getByRole('button', { name: 'Preview' }).click();
+    const preview = page.getByRole('alertdialog', { name: 'Add a skill: preview' });
+    await expect(preview.getByRole('listitem')).toHaveText(['ana.okafor: will change', 'ben.okafor: will change']);
+    await preview.getByRole('button', { name: 'Apply to 2 users' }).click();
+    const results = page.getByRole('dialog', { name: 'Bulk action: results' });
+    await expect(results.getByRole('listitem')).toHaveText(['ana.okafor: done', 'ben.okafor: done']);
+  });
+
+  test('exports the filtered list as CSV', async ({ page }) => {
+    await page.goto('/users?status=active&q=nguyen');
+    const total = Number((await page.getByRole('status').filter({ hasText: 'match' }).textContent())!.match(/^(\d+)/)![1]);
+    const download = page.waitForEvent('download');
+    await page.getByRole('link', { name: 'Export CSV' }).click();
+    const file = await (await download).path();
+    const lines = (await import('node:fs')).readFileSync(file, 'utf8').trim().split('\n');
+    expect(lines[0]).toBe('Login name,Name,Email,Nickname,Profiles,Roles,Group,Skills,Max chats,Status');
+    expect(lines).toHaveLength(total + 1);
+    expect(lines.slice(1).every((l) => l.includes('nguyen'))).toBe(true);
+  });
+});
+
 test.describe('agent manager', () => {
   test.use({ storageState: storageStateOf('manager') });
 
@@ -125,6 +156,12 @@ test.describe('agent manager', () => {
     await expect(page.getByText('User created.')).toBeVisible();
     await expect(page.getByText('tom.tier2 · tom.tier2@example.com · nickname Tom · Tier 2 · Active')).toBeVisible();
     await expect(page.getByLabel('Assign a profile').locator('option', { hasText: '(Admin)' })).toHaveCount(0);
+
+    // Granting a permission he lacks is refused by the server, with the reason.
+    await page.getByLabel('Permission', { exact: true }).selectOption({ label: 'Transfer messaging conversations to an agent in "offline" state' });
+    await page.getByLabel('Reason').fill('Covering the night shift');
+    await page.getByRole('button', { name: 'Add override' }).click();
+    await expect(alertOf(page)).toContainText("yourself, so you can't give it to others");
 
     const salesHref = await userHref(browser, baseURL, 'sales');
     await page.goto(salesHref);

@@ -1,12 +1,18 @@
 import { alertOf, expect, storageStateOf, test } from './fixtures';
 
 const usersTable = (page: import('@playwright/test').Page) => page.getByRole('table', { name: 'Users' });
-const loginNames = async (page: import('@playwright/test').Page) =>
-  usersTable(page)
+/** The texts of one column, found by its header, of the rows on this page. */
+async function column(page: import('@playwright/test').Page, header: string) {
+  const headers = (await usersTable(page).getByRole('columnheader').allTextContents()).map((h) => h.replace(/[▲▼]|, sort \w+/g, '').trim());
+  const index = headers.indexOf(header);
+  expect(index, `column ${header} in ${headers.join('|')}`).toBeGreaterThanOrEqual(0);
+  return usersTable(page)
     .getByRole('row')
     .filter({ has: page.getByRole('cell') })
-    .locator('td:nth-child(2)')
+    .locator(`td:nth-child(${index + 1})`)
     .allTextContents();
+}
+const loginNames = (page: import('@playwright/test').Page) => column(page, 'Login name');
 
 test.describe('admin', () => {
   test.use({ storageState: storageStateOf('admin') });
@@ -43,7 +49,7 @@ test.describe('admin', () => {
       .getByRole('row')
       .filter({ has: page.getByRole('cell') });
     await expect(sales.first()).toBeVisible();
-    for (const group of await sales.locator('td:nth-child(6)').allTextContents()) expect(group).toBe('Sales');
+    for (const group of await column(page, 'Group')) expect(group).toBe('Sales');
     expect(await loginNames(page)).toContain('sales');
   });
 
@@ -75,11 +81,7 @@ test.describe('agent manager', () => {
 
   test('sees exactly the users of his Support subtree', async ({ page }) => {
     await page.goto('/users?pageSize=100');
-    const groups = await usersTable(page)
-      .getByRole('row')
-      .filter({ has: page.getByRole('cell') })
-      .locator('td:nth-child(6)')
-      .allTextContents();
+    const groups = await column(page, 'Group');
     expect(groups.length).toBeGreaterThan(0);
     for (const g of groups) expect(['Support', 'Tier 1', 'Tier 2']).toContain(g);
     expect(await loginNames(page)).not.toContain('sales');

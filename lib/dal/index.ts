@@ -4,7 +4,7 @@ import 'server-only';
 export { DalError, toActionResult, type ActionResult } from './errors';
 export { loadPrincipal, readEffectiveInput, type Principal } from './principal';
 export { holds, reachOf } from './authorize';
-export { listUsers, userFilterOptions, type UserPage, type UserRow, type UserFilterOptions } from './users';
+export { listUsers, userFilterOptions, exportUsersCsv, type UserPage, type UserRow, type UserFilterOptions } from './users';
 export { listAccountFeatures, setAccountFeature, type AccountFeatureRow } from './settings';
 export { verifyCredentials, type SignInResult } from './sign-in';
 export {
@@ -31,3 +31,5 @@ export { getUserAccess, assignProfile, unassignProfile, userFormOptions, type Us
 export { listRoles, listGroups, listSkills, listAuditEvents, type GroupNodeRow } from './directory';
 export { createUser, updateUser, setUserStatus, listOverrides, addOverride, removeOverride, getUserDetails } from './user-admin';
 export { createGroup, updateGroup, deleteGroup, createSkill, renameSkill, deleteSkill } from './groups-skills';
+export { moveUserToGroup, addSkillToUser } from './user-admin';
+export { bulkUpdateUsers, BULK_LIMIT, type BulkResult } from './bulk-users';

@@ -417,3 +417,63 @@ export function getUserDetails({ ctx, input }: { ctx: Principal; input: unknown 
     isAgent: heldProfiles(user.id).some((h) => h.roleKey === 'agent'),
   };
 }
+
+// ---------------------------------------------------------------------------------------------
+// One-field changes, used one user at a time by the bulk actions.
+
+export function moveUserToGroup({ ctx, input }: { ctx: Principal; input: unknown }): { id: number } {
+  const scope = authorize(ctx, 'move users', MANAGE_USER_PERMISSIONS);
+  const data = parseInput(
+    z.strictObject({ userId: z.coerce.number().int().positive('User is required'), groupId: z.coerce.number().int().positive('Group is required') }),
+    input,
+  );
+  const user = reachableUser(ctx, scope, data.userId);
+  assertMayManageTarget(ctx, user.id, 'move users');
+  assertGroupsInScope(ctx, scope, [data.groupId], 'groupId', 'move users');
+  return writeTransaction((tx) => {
+    tx.update(t.users)
+      .set({ groupId: data.groupId, rowVersion: user.rowVersion + 1, updatedAt: new Date() })
+      .where(eq(t.users.id, user.id))
+      .run();
+    writeAudit(tx, ctx, {
+      entityType: 'user',
+      entityId: user.id,
+      entityName: user.loginName,
+      action: 'move-group',
+      before: { groupId: user.groupId },
+      after: { groupId: data.groupId },
+    });
+    return { id: user.id };
+  });
+}
+
+export function addSkillToUser({ ctx, input }: { ctx: Principal; input: unknown }): { id: number } {
+  const scope = authorize(ctx, 'change skills', MANAGE_USER_PERMISSIONS);
+  const data = parseInput(
+    z.strictObject({
+      userId: z.coerce.number().int().positive('User is required'),
+      skill: z.string().trim().min(1, 'Skill is required').max(100, 'Skill is too long'),
+    }),
+    input,
+  );
+  const user = reachableUser(ctx, scope, data.userId);
+  assertMayManageTarget(ctx, user.id, 'change skills');
+  if (!heldProfiles(user.id).some((h) => h.roleKey === 'agent'))
+    throw new DalError('invalid', `${user.name} has no agent profile: ${AGENT_ONLY}`, { skill: [AGENT_ONLY] });
+  const skills = resolveSkills(ctx, [data.skill], 'change skills');
+  const current = skillNames(user.id);
+  if (current.some((s) => s.toLowerCase() === data.skill.toLowerCase())) return { id: user.id };
+  return writeTransaction((tx) => {
+    const skillId = skills.existing[0]?.id ?? tx.insert(t.skills).values({ name: skills.fresh[0]! }).returning({ id: t.skills.id }).get().id;
+    tx.insert(t.userSkills).values({ userId: user.id, skillId }).run();
+    writeAudit(tx, ctx, {
+      entityType: 'user',
+      entityId: user.id,
+      entityName: user.loginName,
+      action: 'add-skill',
+      before: { skills: current },
+      after: { skills: [...current, data.skill].sort() },
+    });
+    return { id: user.id };
+  });
+}

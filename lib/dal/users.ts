@@ -3,7 +3,8 @@ import { and, asc, eq, exists, inArray, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { getDb } from '@/db/client';
 import * as t from '@/db/schema';
-import { USER_LIST_PERMISSIONS } from '@/lib/permissions/console';
+import { stringify } from 'csv-stringify/sync';
+import { CONSOLE, USER_LIST_PERMISSIONS } from '@/lib/permissions/console';
 import { subtreeIds } from '@/lib/permissions/scope';
 import { listUsersInput } from '@/lib/schemas/users';
 import { authorize, type Scope } from './authorize';
@@ -52,16 +53,11 @@ function scopeCondition(scope: Scope): SQL | undefined {
   return scope.groupIds.size ? inArray(t.users.groupId, [...scope.groupIds]) : sql`0`;
 }
 
-/**
- * The users list: filters, search, sort, and keyset pagination (no OFFSET: every page is an
- * index range scan from the cursor). An agent manager sees exactly the users of his subtree.
- */
-export function listUsers({ ctx, input }: { ctx: Principal; input: unknown }): UserPage {
-  const scope = authorize(ctx, 'see the users list', USER_LIST_PERMISSIONS);
-  const q = parseInput(listUsersInput, input);
-  const db = getDb();
+type ListQuery = ReturnType<typeof listUsersInput.parse>;
 
-  const groups = db.select({ id: t.groups.id, parentId: t.groups.parentId, name: t.groups.name }).from(t.groups).all();
+/** The WHERE of the users list: the actor's reach, then the filters. Shared by the list and the export. */
+function userConditions(scope: Scope, q: ListQuery, groups: { id: number; parentId: number | null }[]): SQL | undefined {
+  const db = getDb();
   const conditions: (SQL | undefined)[] = [scopeCondition(scope)];
   if (q.q) {
     const like = `%${escapeLike(q.q)}%`;
@@ -88,7 +84,20 @@ export function listUsers({ ctx, input }: { ctx: Principal; input: unknown }): U
       );
     conditions.push(exists(held));
   }
-  const where = and(...conditions);
+  return and(...conditions);
+}
+
+/**
+ * The users list: filters, search, sort, and keyset pagination (no OFFSET: every page is an
+ * index range scan from the cursor). An agent manager sees exactly the users of his subtree.
+ */
+export function listUsers({ ctx, input }: { ctx: Principal; input: unknown }): UserPage {
+  const scope = authorize(ctx, 'see the users list', USER_LIST_PERMISSIONS);
+  const q = parseInput(listUsersInput, input);
+  const db = getDb();
+
+  const groups = db.select({ id: t.groups.id, parentId: t.groups.parentId, name: t.groups.name }).from(t.groups).all();
+  const where = userConditions(scope, q, groups);
   const total =
     db
       .select({ n: sql<number>`count(*)` })
@@ -192,4 +201,71 @@ export function userFilterOptions({ ctx }: { ctx: Principal }): UserFilterOption
   };
   walk(null, 0);
   return { roles, profiles, groups };
+}
+
+const EXPORT_PERMISSIONS = [CONSOLE.manageUsersAndRoles, CONSOLE.exportUsersInGroup];
+
+/**
+ * The users the list's filters show, every page of them, as CSV: profiles with their roles,
+ * group, skills, status. Holders of "Manage users and roles" export the account; agent managers
+ * with "Export list of users in group" their subtree.
+ */
+export function exportUsersCsv({ ctx, input }: { ctx: Principal; input: unknown }): string {
+  const scope = authorize(ctx, 'export the users list', EXPORT_PERMISSIONS);
+  const q = parseInput(listUsersInput, input);
+  const db = getDb();
+  const groups = db.select({ id: t.groups.id, parentId: t.groups.parentId, name: t.groups.name }).from(t.groups).all();
+  const groupName = new Map(groups.map((g) => [g.id, g.name]));
+  const users = db
+    .select({
+      id: t.users.id,
+      loginName: t.users.loginName,
+      name: t.users.name,
+      email: t.users.email,
+      nickname: t.users.nickname,
+      status: t.users.status,
+      groupId: t.users.groupId,
+      maxChats: t.users.maxChats,
+    })
+    .from(t.users)
+    .where(userConditions(scope, q, groups))
+    .orderBy(sql`${t.users.name} collate nocase`, t.users.id)
+    .all();
+  const profiles = db
+    .select({ userId: t.userProfiles.userId, name: t.profiles.name, roleName: t.roles.name })
+    .from(t.userProfiles)
+    .innerJoin(t.profiles, eq(t.profiles.id, t.userProfiles.profileId))
+    .innerJoin(t.roles, eq(t.roles.key, t.userProfiles.roleKey))
+    .orderBy(t.roles.rank)
+    .all();
+  const skills = db
+    .select({ userId: t.userSkills.userId, name: t.skills.name })
+    .from(t.userSkills)
+    .innerJoin(t.skills, eq(t.skills.id, t.userSkills.skillId))
+    .all();
+  const byUser = <T extends { userId: number }>(rows: T[]) => {
+    const map = new Map<number, T[]>();
+    for (const r of rows) map.set(r.userId, [...(map.get(r.userId) ?? []), r]);
+    return map;
+  };
+  const profilesOf = byUser(profiles);
+  const skillsOf = byUser(skills);
+  return stringify(
+    users.map((u) => [
+      u.loginName,
+      u.name,
+      u.email,
+      u.nickname,
+      (profilesOf.get(u.id) ?? []).map((p) => p.name).join('; '),
+      [...new Set((profilesOf.get(u.id) ?? []).map((p) => p.roleName))].join('; '),
+      u.groupId !== null ? (groupName.get(u.groupId) ?? '') : '',
+      (skillsOf.get(u.id) ?? [])
+        .map((s) => s.name)
+        .sort()
+        .join('; '),
+      u.maxChats ?? '',
+      u.status,
+    ]),
+    { header: true, columns: ['Login name', 'Name', 'Email', 'Nickname', 'Profiles', 'Roles', 'Group', 'Skills', 'Max chats', 'Status'] },
+  );
 }

@@ -3,7 +3,18 @@
 import { revalidatePath } from 'next/cache';
 import { requirePrincipal } from '@/lib/auth/principal';
 import { runAction } from '@/lib/actions';
-import { addOverride, assignProfile, createUser, removeOverride, setUserStatus, unassignProfile, updateUser, type ActionResult } from '@/lib/dal';
+import {
+  addOverride,
+  assignProfile,
+  bulkUpdateUsers,
+  createUser,
+  removeOverride,
+  setUserStatus,
+  unassignProfile,
+  updateUser,
+  type ActionResult,
+  type BulkResult,
+} from '@/lib/dal';
 
 export async function assignProfileAction(input: unknown): Promise<ActionResult<{ userId: number; profileId: number; version: number }>> {
   return runAction(async () => {
@@ -58,5 +69,17 @@ export async function removeOverrideAction(input: unknown): Promise<ActionResult
     const result = removeOverride({ ctx: await requirePrincipal(), input });
     revalidatePath('/users');
     return result;
+  });
+}
+
+export async function previewBulkAction(input: unknown): Promise<ActionResult<BulkResult[]>> {
+  return runAction(async () => bulkUpdateUsers({ ctx: await requirePrincipal(), input, preview: true }));
+}
+
+export async function applyBulkAction(input: unknown): Promise<ActionResult<BulkResult[]>> {
+  return runAction(async () => {
+    const results = bulkUpdateUsers({ ctx: await requirePrincipal(), input, preview: false });
+    revalidatePath('/users');
+    return results;
   });
 }

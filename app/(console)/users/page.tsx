@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { redirect } from 'next/navigation';
 import { getPrincipal } from '@/lib/auth/principal';
-import { DalError, holds, listUsers, userFilterOptions, type UserFilterOptions, type UserPage } from '@/lib/dal';
+import { DalError, holds, listUsers, userFilterOptions, userFormOptions, type UserFilterOptions, type UserPage } from '@/lib/dal';
 import { CONSOLE } from '@/lib/permissions/console';
 import { buttonClass } from '@/components/ui/button';
 import { firstValues, queryString } from '@/lib/search-params';
@@ -39,6 +39,8 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
   const filtered = FILTER_KEYS.some((k) => params[k]);
   // Display only: createUser authorizes on its own.
   const canAdd = [CONSOLE.manageUsersAndRoles, CONSOLE.manageAgentUsersInGroup, CONSOLE.manageAgentManagerUsersInGroup].some((k) => holds(ctx, k));
+  const bulk = canAdd ? userFormOptions({ ctx }) : null;
+  const canExport = [CONSOLE.manageUsersAndRoles, CONSOLE.exportUsersInGroup].some((k) => holds(ctx, k));
   const keep = Object.fromEntries(['q', 'role', 'profile', 'group', 'status', 'sort', 'dir', 'pageSize'].map((k) => [k, params[k]]));
   return (
     <div className="space-y-4">
@@ -50,6 +52,11 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
               {page.total === 1 ? '1 user' : `${page.total} users`}
               {filtered ? ' match' : ''}
             </p>
+          ) : null}
+          {canExport && page && page.total > 0 ? (
+            <a href={`/users/export${queryString(Object.fromEntries(FILTER_KEYS.map((k) => [k, params[k]])))}`} className={buttonClass('secondary')} download>
+              Export CSV
+            </a>
           ) : null}
           {canAdd ? (
             <Link href="/users/new" className={buttonClass('primary')}>
@@ -83,7 +90,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
       ) : null}
       {page && page.total > 0 ? (
         <>
-          <UsersTable rows={page.rows} sort={params.sort ?? 'name'} dir={params.dir === 'desc' ? 'desc' : 'asc'} keep={keep} />
+          <UsersTable rows={page.rows} sort={params.sort ?? 'name'} dir={params.dir === 'desc' ? 'desc' : 'asc'} keep={keep} bulk={bulk} />
           <nav aria-label="Pagination" className="flex justify-between">
             {page.prev ? (
               <Link

@@ -11,7 +11,13 @@ import { Alert } from '@/components/ui/alert';
 
 export const metadata: Metadata = { title: 'Profile' };
 
-export default async function ProfilePage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ created?: string; saved?: string }> }) {
+export default async function ProfilePage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<{ created?: string; saved?: string }>;
+}) {
   const ctx = await getPrincipal();
   if (!ctx) redirect('/login');
   const { id } = await params;

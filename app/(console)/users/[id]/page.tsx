@@ -22,7 +22,13 @@ function manageable<T>(read: () => T): T | null {
   }
 }
 
-export default async function UserPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ created?: string; saved?: string }> }) {
+export default async function UserPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<{ created?: string; saved?: string }>;
+}) {
   const ctx = await pagePrincipal();
   const { id } = await params;
   const { created, saved } = await searchParams;
