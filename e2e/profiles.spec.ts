@@ -96,6 +96,10 @@ test.describe.serial('admin edits profiles', () => {
     await expect(page.getByText('Saved as version 3.')).toBeVisible();
     const versions = page.getByRole('table', { name: 'Versions' });
     await expect(versions.getByRole('row', { name: /v2/ })).toContainText('1');
+    await page.getByLabel('Compare version').selectOption('1');
+    await page.getByLabel('with version').selectOption('2');
+    await page.getByRole('button', { name: 'Show differences' }).click();
+    await expect(page.getByRole('region', { name: 'Differences between version 1 and version 2' })).toContainText(`Turned on: ${OFFLINE}`);
 
     await openUser(page, 'chloe.nguyen');
     await expect(page.getByText(/Senior Agent \(Agent\) · on version 2/)).toBeVisible();

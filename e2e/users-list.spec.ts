@@ -42,6 +42,8 @@ test.describe('admin', () => {
     expect(await loginNames(page)).toEqual(['manager']);
 
     await page.getByRole('link', { name: 'Clear filters' }).first().click();
+    await expect(page).toHaveURL(/\/users$/);
+    await expect(page.getByLabel('Search users')).toHaveValue('');
     await page.getByLabel('Group').selectOption({ label: 'Sales' });
     await page.getByRole('button', { name: 'Apply filters' }).click();
     await expect(page).toHaveURL(/group=/);

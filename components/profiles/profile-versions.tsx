@@ -8,6 +8,7 @@ import { applyProfileToAllAction, profileVersionDiffAction, rollbackProfileActio
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/dialog';
+import { SelectField } from '@/components/ui/field';
 import { DataTable } from '@/components/ui/table';
 
 interface Version {
@@ -40,8 +41,9 @@ export function ProfileVersions({ profile, versions }: { profile: { id: number; 
     mutationFn: (version: number) => rollbackProfileAction({ id: profile.id, rowVersion: profile.rowVersion, version, mode: 'apply' }),
     onSuccess: (r, version) => settle(r, `Rolled back: version ${profile.headVersion + 1} equals version ${version}, applied to every holder.`),
   });
+  const [pair, setPair] = useState({ from: String(versions[1]?.version ?? ''), to: String(profile.headVersion) });
   const compare = useMutation({
-    mutationFn: (from: number) => profileVersionDiffAction({ id: profile.id, from, to: profile.headVersion }),
+    mutationFn: ({ from, to }: { from: number; to: number }) => profileVersionDiffAction({ id: profile.id, from, to }),
     onSuccess: (r) => (r.ok ? setDiff(r.data) : setMessage({ tone: 'error', text: r.error })),
   });
 
@@ -72,7 +74,7 @@ export function ProfileVersions({ profile, versions }: { profile: { id: number; 
             <td className="px-3 py-2">
               {v.version !== profile.headVersion ? (
                 <div className="flex flex-wrap gap-2">
-                  <Button variant="ghost" onClick={() => compare.mutate(v.version)}>
+                  <Button variant="ghost" onClick={() => compare.mutate({ from: v.version, to: profile.headVersion })}>
                     Compare v{v.version} with current
                   </Button>
                   <Button variant="ghost" onClick={() => setConfirm({ kind: 'rollback', version: v.version })}>
@@ -84,6 +86,33 @@ export function ProfileVersions({ profile, versions }: { profile: { id: number; 
           </tr>
         ))}
       </DataTable>
+      {versions.length > 1 ? (
+        <form
+          className="flex flex-wrap items-end gap-2"
+          onSubmit={(e) => {
+            e.preventDefault();
+            compare.mutate({ from: Number(pair.from), to: Number(pair.to) });
+          }}
+        >
+          <SelectField id="diff-from" label="Compare version" value={pair.from} onChange={(e) => setPair({ ...pair, from: e.target.value })}>
+            {versions.map((v) => (
+              <option key={v.version} value={v.version}>
+                v{v.version}
+              </option>
+            ))}
+          </SelectField>
+          <SelectField id="diff-to" label="with version" value={pair.to} onChange={(e) => setPair({ ...pair, to: e.target.value })}>
+            {versions.map((v) => (
+              <option key={v.version} value={v.version}>
+                v{v.version}
+              </option>
+            ))}
+          </SelectField>
+          <Button type="submit" variant="secondary">
+            Show differences
+          </Button>
+        </form>
+      ) : null}
       {diff ? (
         <div
           className="rounded-lg border border-slate-200 bg-white p-4 text-sm"

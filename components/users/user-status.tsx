@@ -3,15 +3,30 @@
 import { useMutation } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
-import { setUserStatusAction } from '@/app/(console)/users/actions';
+import { deleteUserAction, setUserStatusAction } from '@/app/(console)/users/actions';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/dialog';
 
-export function UserStatus({ user }: { user: { id: number; rowVersion: number; name: string; status: 'active' | 'deactivated' } }) {
+export function UserStatus({
+  user,
+  canDelete,
+}: {
+  user: { id: number; rowVersion: number; name: string; status: 'active' | 'deactivated' };
+  canDelete: boolean;
+}) {
   const router = useRouter();
   const [open, setOpen] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [deleting, setDeleting] = useState(false);
+  const remove = useMutation({
+    mutationFn: () => deleteUserAction({ id: user.id, rowVersion: user.rowVersion }),
+    onSuccess: (r) => {
+      setDeleting(false);
+      if (!r.ok) return setError(r.error);
+      router.push('/users?deleted=1');
+    },
+  });
   const next = user.status === 'active' ? 'deactivated' : 'active';
   const change = useMutation({
     mutationFn: () => setUserStatusAction({ id: user.id, rowVersion: user.rowVersion, status: next }),
@@ -27,7 +42,23 @@ export function UserStatus({ user }: { user: { id: number; rowVersion: number; n
       <Button variant={next === 'deactivated' ? 'danger' : 'secondary'} onClick={() => setOpen(true)}>
         {next === 'deactivated' ? 'Deactivate' : 'Reactivate'}
       </Button>
+      {canDelete ? (
+        <Button variant="ghost" onClick={() => setDeleting(true)}>
+          Delete user
+        </Button>
+      ) : null}
       {error ? <Alert>{error}</Alert> : null}
+      <ConfirmDialog
+        open={deleting}
+        onOpenChange={setDeleting}
+        title={`Delete ${user.name}?`}
+        confirmLabel="Delete"
+        tone="danger"
+        pending={remove.isPending}
+        onConfirm={() => remove.mutate()}
+      >
+        <p>Only a user with no history can be deleted; anyone who has made changes is deactivated instead, so the audit trail keeps its actors.</p>
+      </ConfirmDialog>
       <ConfirmDialog
         open={open}
         onOpenChange={setOpen}

@@ -29,7 +29,7 @@ export {
 } from './profiles';
 export { getUserAccess, assignProfile, unassignProfile, userFormOptions, type UserAccess, type UserFormOptions } from './user-access';
 export { listRoles, listGroups, listSkills, listAuditEvents, type GroupNodeRow } from './directory';
-export { createUser, updateUser, setUserStatus, listOverrides, addOverride, removeOverride, getUserDetails } from './user-admin';
+export { createUser, updateUser, setUserStatus, deleteUser, listOverrides, addOverride, removeOverride, getUserDetails } from './user-admin';
 export { createGroup, updateGroup, deleteGroup, createSkill, renameSkill, deleteSkill } from './groups-skills';
 export { moveUserToGroup, addSkillToUser } from './user-admin';
 export { bulkUpdateUsers, BULK_LIMIT, type BulkResult } from './bulk-users';

@@ -6,7 +6,7 @@ import { createTestDatabase, principalOf, snapshot, userByLogin } from '@/lib/te
 import { DalError } from './errors';
 import { loadPrincipal } from './principal';
 import { verifyCredentials } from './sign-in';
-import { addOverride, createUser, getUserDetails, listOverrides, removeOverride, setUserStatus, updateUser } from './user-admin';
+import { addOverride, createUser, deleteUser, getUserDetails, listOverrides, removeOverride, setUserStatus, updateUser } from './user-admin';
 import { getUserAccess } from './user-access';
 
 let db: DB;
@@ -227,6 +227,23 @@ describe('overrides', () => {
       addOverride({ ctx: principalOf(db, 'admin'), input: { userId: target.id, permissionKey: 'manage-skills', effect: 'grant', reason: '' } }),
     );
     expect(e4.fieldErrors).toHaveProperty('reason');
+    expect(snapshot(db)).toEqual(before);
+  });
+});
+
+describe('deleteUser', () => {
+  it('deletes a user with no history, with an audit row; refuses one with history, and a manager', async () => {
+    const admin = principalOf(db, 'admin');
+    const { id } = await createUser({ ctx: admin, input: newAgent({ loginName: 'mistake' }) });
+    const mistake = userByLogin(db, 'mistake');
+    expect((await refusal(() => deleteUser({ ctx: principalOf(db, 'manager'), input: { id, rowVersion: mistake.rowVersion } }))).code).toBe('forbidden');
+    deleteUser({ ctx: admin, input: { id, rowVersion: mistake.rowVersion } });
+    expect(db.select().from(t.users).where(eq(t.users.id, id)).get()).toBeUndefined();
+    expect(db.select().from(t.auditEvents).where(eq(t.auditEvents.entityId, String(id))).all().at(-1)).toMatchObject({ action: 'delete', before: { loginName: 'mistake' } });
+
+    const manager = userByLogin(db, 'manager'); // he created users: his history stays
+    const before = snapshot(db);
+    expect((await refusal(() => deleteUser({ ctx: admin, input: { id: manager.id, rowVersion: manager.rowVersion } }))).message).toMatch(/has a history.*deactivate him instead/);
     expect(snapshot(db)).toEqual(before);
   });
 });

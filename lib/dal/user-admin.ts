@@ -477,3 +477,33 @@ export function addSkillToUser({ ctx, input }: { ctx: Principal; input: unknown 
     return { id: user.id };
   });
 }
+
+/**
+ * Delete a user outright: only account-wide administrators, never oneself, and only a user with
+ * no history worth keeping (he never changed anything, never set an override). Everyone else is
+ * deactivated instead, so the audit trail keeps its actors.
+ */
+export function deleteUser({ ctx, input }: { ctx: Principal; input: unknown }): { id: number } {
+  authorize(ctx, 'delete users', [CONSOLE.manageUsersAndRoles]);
+  if (!accountWide(ctx)) deny(ctx, 'delete users', 'Only account-wide administrators delete users; deactivate him instead.');
+  const data = parseInput(z.strictObject({ id: z.coerce.number().int().positive('User is required'), rowVersion: z.number().int().min(1) }), input);
+  const user = reachableUser(ctx, { kind: 'account' }, data.id);
+  if (user.id === ctx.userId) deny(ctx, 'delete users', 'Nobody deletes himself.');
+  const acted = getDb().select({ n: sql<number>`count(*)` }).from(t.auditEvents).where(eq(t.auditEvents.actorId, user.id)).get()!.n;
+  const overrides = getDb().select({ n: sql<number>`count(*)` }).from(t.userOverrides).where(eq(t.userOverrides.createdBy, user.id)).get()!.n;
+  if (acted || overrides) {
+    throw new DalError('invalid', `${user.name} has a history (${acted} change(s) in the audit trail${overrides ? `, ${overrides} override(s) set` : ''}); deactivate him instead.`);
+  }
+  const manages = effectivePermissions(ctx.catalog, readEffectiveInput(user.id)).explain.get(CONSOLE.manageUsersAndRoles)?.allowed;
+  if (manages && user.status === 'active' && !someoneElseManagesUsers(ctx, user.id)) {
+    throw new DalError('invalid', `${user.name} is the last active user who can manage users.`);
+  }
+  const before = { loginName: user.loginName, email: user.email, name: user.name, profiles: heldProfiles(user.id).map((h) => h.name), skills: skillNames(user.id) };
+  return writeTransaction((tx) => {
+    const current = tx.select().from(t.users).where(eq(t.users.id, user.id)).get();
+    if (!current || current.rowVersion !== data.rowVersion) throw new DalError('conflict', `Someone changed ${user.name} since you opened this page. Reload and try again.`);
+    tx.delete(t.users).where(eq(t.users.id, user.id)).run();
+    writeAudit(tx, ctx, { entityType: 'user', entityId: user.id, entityName: user.loginName, action: 'delete', before });
+    return { id: user.id };
+  });
+}

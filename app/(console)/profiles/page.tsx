@@ -41,7 +41,7 @@ export default async function ProfilesPage({ searchParams }: { searchParams: Pro
           </Link>
         </div>
       </div>
-      <form method="get" className="flex items-end gap-2" aria-label="Filter profiles">
+      <form key={params.role ?? ''} method="get" className="flex items-end gap-2" aria-label="Filter profiles">
         <SelectField id="role" name="role" label="Role" defaultValue={params.role}>
           <option value="">All roles</option>
           {roles.map((r) => (

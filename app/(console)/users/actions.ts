@@ -8,6 +8,7 @@ import {
   assignProfile,
   bulkUpdateUsers,
   createUser,
+  deleteUser,
   removeOverride,
   setUserStatus,
   unassignProfile,
@@ -81,5 +82,13 @@ export async function applyBulkAction(input: unknown): Promise<ActionResult<Bulk
     const results = bulkUpdateUsers({ ctx: await requirePrincipal(), input, preview: false });
     revalidatePath('/users');
     return results;
+  });
+}
+
+export async function deleteUserAction(input: unknown): Promise<ActionResult<{ id: number }>> {
+  return runAction(async () => {
+    const result = deleteUser({ ctx: await requirePrincipal(), input });
+    revalidatePath('/users');
+    return result;
   });
 }

@@ -65,7 +65,9 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
           ) : null}
         </div>
       </div>
-      <UserFilters options={options} values={params} />
+      {params.deleted ? <Alert tone="success">User deleted.</Alert> : null}
+      {/* Keyed by the query: after a client navigation ("Clear filters") the inputs show the URL's values, not stale ones. */}
+      <UserFilters key={JSON.stringify(params)} options={options} values={params} />
       {problem ? (
         <Alert>
           {problem}{' '}

@@ -1,7 +1,8 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { pagePrincipal } from '@/lib/auth/principal';
-import { DalError, getUserAccess, getUserDetails, listOverrides, userFormOptions } from '@/lib/dal';
+import { DalError, getUserAccess, getUserDetails, listOverrides, reachOf, userFormOptions } from '@/lib/dal';
+import { CONSOLE } from '@/lib/permissions/console';
 import { readForPage } from '@/components/shell/dal-page';
 import { EffectivePermissions } from '@/components/users/effective-permissions';
 import { UserProfiles } from '@/components/users/user-profiles';
@@ -52,7 +53,12 @@ export default async function UserPage({
             <span>{user.status === 'active' ? 'Active' : 'Deactivated'}</span>
           </p>
         </div>
-        {details && !access.isSelf ? <UserStatus user={{ id: user.id, rowVersion: details.rowVersion, name: user.name, status: user.status }} /> : null}
+        {details && !access.isSelf ? (
+          <UserStatus
+            user={{ id: user.id, rowVersion: details.rowVersion, name: user.name, status: user.status }}
+            canDelete={reachOf(ctx, CONSOLE.manageUsersAndRoles) === 'account'}
+          />
+        ) : null}
       </div>
       {created ? <Alert tone="success">User created.</Alert> : null}
       {saved ? <Alert tone="success">Saved.</Alert> : null}
