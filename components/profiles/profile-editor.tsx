@@ -4,8 +4,7 @@ import { useMutation } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import { useMemo, useState } from 'react';
 import type { ActionResult, ProfileImpact, ProfilePermissionRow } from '@/lib/dal';
-import type { Role } from '@/lib/permissions/catalog';
-import { closeOverRequires, dependentsOf, diffKeys } from '@/lib/permissions/profile-rules';
+import { closeOverRequires, dependentsOf, diffKeys, type RuleRole } from '@/lib/permissions/profile-rules';
 import { createProfileAction, previewProfileAction, saveProfileAction } from '@/app/(console)/profiles/actions';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
@@ -25,17 +24,8 @@ export interface ProfileEditorProps {
 type Mode = 'apply' | 'new-users';
 
 /** Just enough of the role for the pure prerequisite rules, rebuilt on the client. */
-function roleForRules(rows: ProfilePermissionRow[]): Role {
-  return {
-    key: '',
-    name: '',
-    rank: 0,
-    scope: 'account',
-    core: [],
-    permissions: rows,
-    permissionByKey: new Map(rows.map((r) => [r.key, r])),
-    coreKeys: new Set(),
-  };
+function roleForRules(rows: ProfilePermissionRow[]): RuleRole {
+  return { permissions: rows, permissionByKey: new Map(rows.map((r) => [r.key, r])) };
 }
 
 export function ProfileEditor({ profile, role, rolePermissions, defaults, saved }: ProfileEditorProps) {

@@ -47,7 +47,7 @@ export function UserForm({ options, initial }: { options: UserFormOptions; initi
   const [profileByRole, setProfileByRole] = useState<Record<string, string>>({});
   const [newSkills, setNewSkills] = useState('');
   const [result, setResult] = useState<Extract<ActionResult, { ok: false }> | null>(null);
-  const agentChosen = editing ? v.isAgent : Boolean(profileByRole.agent);
+  const agentChosen = editing ? v.isAgent : options.profilesByRole.some((r) => r.handlesConversations && profileByRole[r.roleKey]);
   const err = (field: string) => result?.fieldErrors?.[field]?.[0];
 
   const save = useMutation({

@@ -24,7 +24,7 @@ export function UserProfiles({
   const router = useRouter();
   const [choice, setChoice] = useState('');
   const [message, setMessage] = useState<{ tone: 'error' | 'success'; text: string } | null>(null);
-  const [removing, setRemoving] = useState<{ roleKey: string; name: string } | null>(null);
+  const [removing, setRemoving] = useState<{ roleKey: string; name: string; handlesConversations: boolean } | null>(null);
   const assign = useMutation({
     mutationFn: () => assignProfileAction({ userId, profileId: Number(choice) }),
     onSuccess: (r) => {
@@ -58,7 +58,7 @@ export function UserProfiles({
               {p.version < p.headVersion ? <span className="text-amber-800"> (current is {p.headVersion})</span> : null}
             </span>
             {!isSelf ? (
-              <Button variant="ghost" onClick={() => setRemoving({ roleKey: p.roleKey, name: p.name })}>
+              <Button variant="ghost" onClick={() => setRemoving({ roleKey: p.roleKey, name: p.name, handlesConversations: p.handlesConversations })}>
                 Remove {p.name}
               </Button>
             ) : null}
@@ -99,7 +99,7 @@ export function UserProfiles({
       >
         <p>
           The user loses the permissions this profile gives.
-          {removing?.roleKey === 'agent' ? ' Removing the agent profile also clears his skills and max chats.' : ''}
+          {removing?.handlesConversations ? ' Removing the agent profile also clears his skills and max chats.' : ''}
         </p>
       </ConfirmDialog>
     </section>

@@ -16,6 +16,8 @@ export const roles = sqliteTable(
     builtIn: integer('built_in', { mode: 'boolean' }).notNull(),
     /** For a custom role: the built-in role it is based on. */
     baseRoleKey: text('base_role_key'),
+    /** For a custom role: the configurable permissions of its base that are on by default. */
+    defaults: text('defaults', { mode: 'json' }).$type<string[]>(),
     rowVersion: integer('row_version').notNull().default(1),
     createdAt: integer('created_at', { mode: 'timestamp_ms' })
       .notNull()

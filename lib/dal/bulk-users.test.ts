@@ -50,13 +50,21 @@ describe('bulkUpdateUsers', () => {
     const skill = bulkUpdateUsers({ ctx: admin, input: { userIds: ids('agent', 'manager'), action: { kind: 'add-skill', skill: 'VIP' } }, preview: false });
     expect(skill.map((r) => r.ok)).toEqual([true, false]);
     const adminProfile = db.select().from(t.profiles).where(eq(t.profiles.name, 'Admin')).get()!.id;
-    const byManager = bulkUpdateUsers({ ctx: principalOf(db, 'manager'), input: { userIds: ids('agent'), action: { kind: 'assign-profile', profileId: adminProfile } }, preview: true });
+    const byManager = bulkUpdateUsers({
+      ctx: principalOf(db, 'manager'),
+      input: { userIds: ids('agent'), action: { kind: 'assign-profile', profileId: adminProfile } },
+      preview: true,
+    });
     expect(byManager[0]).toMatchObject({ ok: false, reason: expect.stringMatching(/Only holders of the Admin role/) });
   });
 
   it('refuses an agent, an empty selection and an unknown action', () => {
-    expect(() => bulkUpdateUsers({ ctx: principalOf(db, 'agent'), input: { userIds: [1], action: { kind: 'deactivate' } }, preview: true })).toThrow(/You need/);
-    expect(() => bulkUpdateUsers({ ctx: principalOf(db, 'admin'), input: { userIds: [], action: { kind: 'deactivate' } }, preview: true })).toThrow(/Select users first/);
+    expect(() => bulkUpdateUsers({ ctx: principalOf(db, 'agent'), input: { userIds: [1], action: { kind: 'deactivate' } }, preview: true })).toThrow(
+      /You need/,
+    );
+    expect(() => bulkUpdateUsers({ ctx: principalOf(db, 'admin'), input: { userIds: [], action: { kind: 'deactivate' } }, preview: true })).toThrow(
+      /Select users first/,
+    );
     expect(() => bulkUpdateUsers({ ctx: principalOf(db, 'admin'), input: { userIds: [1], action: { kind: 'delete-everything' } }, preview: true })).toThrow();
   });
 });

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { DB } from '@/db/client';
 import { createTestDatabase, principalOf } from '@/lib/testing/db';
 import { DalError } from './errors';
-import { listAuditEvents, listGroups, listRoles, listSkills } from './directory';
+import { listAuditEvents, listGroups, listSkills } from './directory';
 import { setAccountFeature } from './settings';
 
 let db: DB;
@@ -11,13 +11,6 @@ beforeAll(async () => {
 });
 
 describe('read-only directory verbs', () => {
-  it('roles: an admin sees the four built-in roles with their use; a manager is refused', () => {
-    const roles = listRoles({ ctx: principalOf(db, 'admin') });
-    expect(roles.map((r) => r.name)).toEqual(['Agent', 'Agent manager', 'Campaign manager', 'Admin']);
-    expect(roles.find((r) => r.key === 'agent')!.users).toBeGreaterThan(40);
-    expect(() => listRoles({ ctx: principalOf(db, 'manager') })).toThrow(DalError);
-  });
-
   it('groups: an agent manager sees only his subtree; an agent is refused', () => {
     expect(listGroups({ ctx: principalOf(db, 'admin') }).map((g) => g.name)).toEqual(['Sales', 'Support', 'Tier 1', 'Tier 2']);
     const mine = listGroups({ ctx: principalOf(db, 'manager') });

@@ -3,49 +3,13 @@ import { desc, eq, lt, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { getDb } from '@/db/client';
 import * as t from '@/db/schema';
-import { roleDefaults } from '@/lib/permissions/catalog';
 import { CONSOLE } from '@/lib/permissions/console';
 import { authorize } from './authorize';
 import { parseInput } from './errors';
-import { enabledFeatures, type Principal } from './principal';
+import type { Principal } from './principal';
 
 // Read-only views of roles, groups, skills and the audit trail. Their editors arrive with the
 // issues that own them; these verbs already authorize and scope like every other.
-
-export function listRoles({ ctx }: { ctx: Principal }) {
-  authorize(ctx, 'see roles', [CONSOLE.manageUsersAndRoles]);
-  const db = getDb();
-  const profiles = new Map(
-    db
-      .select({ roleKey: t.profiles.roleKey, n: sql<number>`count(*)` })
-      .from(t.profiles)
-      .groupBy(t.profiles.roleKey)
-      .all()
-      .map((r) => [r.roleKey, r.n]),
-  );
-  const users = new Map(
-    db
-      .select({ roleKey: t.userProfiles.roleKey, n: sql<number>`count(distinct ${t.userProfiles.userId})` })
-      .from(t.userProfiles)
-      .groupBy(t.userProfiles.roleKey)
-      .all()
-      .map((r) => [r.roleKey, r.n]),
-  );
-  const features = enabledFeatures();
-  return ctx.catalog.roles.map((role) => {
-    const defaults = new Set(roleDefaults(role, features));
-    return {
-      key: role.key,
-      name: role.name,
-      rank: role.rank,
-      builtIn: true,
-      core: role.core,
-      permissions: role.permissions.map((p) => ({ key: p.key, name: p.name, category: p.category, default: p.default, on: defaults.has(p.key) })),
-      profiles: profiles.get(role.key) ?? 0,
-      users: users.get(role.key) ?? 0,
-    };
-  });
-}
 
 export interface GroupNodeRow {
   id: number;

@@ -37,7 +37,11 @@ const ROLE_PROFILE_PERMISSION: Record<string, string> = {
 function manageableRoles(ctx: Principal): 'all' | Set<string> {
   if (reachOf(ctx, CONSOLE.manageProfiles) === 'account') return 'all';
   const roles = new Set<string>();
-  for (const [roleKey, permission] of Object.entries(ROLE_PROFILE_PERMISSION)) if (reachOf(ctx, permission)) roles.add(roleKey);
+  const named = Object.entries(ROLE_PROFILE_PERMISSION)
+    .filter(([, permission]) => reachOf(ctx, permission))
+    .map(([key]) => key);
+  // A custom role counts as its base role.
+  for (const role of ctx.catalog.roles) if (named.includes(role.baseRoleKey)) roles.add(role.key);
   return roles;
 }
 

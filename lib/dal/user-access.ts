@@ -58,7 +58,7 @@ export function heldProfiles(id: number) {
 
 export interface UserAccess {
   user: { id: number; name: string; loginName: string; email: string; nickname: string; status: 'active' | 'deactivated'; groupName: string | null };
-  profiles: ReturnType<typeof heldProfiles>;
+  profiles: (ReturnType<typeof heldProfiles>[number] & { handlesConversations: boolean })[];
   permissions: (Explanation & { name: string; category: string })[];
   /** Profiles the actor may assign to this user, by role. */
   assignable: { id: number; name: string; roleKey: string; roleName: string }[];
@@ -94,7 +94,7 @@ export function getUserAccess({ ctx, input }: { ctx: Principal; input: unknown }
       status: user.status,
       groupName: group?.name ?? null,
     },
-    profiles: heldProfiles(id),
+    profiles: heldProfiles(id).map((h) => ({ ...h, handlesConversations: ctx.catalog.roleByKey.get(h.roleKey)?.handlesConversations ?? false })),
     permissions: ctx.catalog.permissions.map((meta) => ({ ...effective.explain.get(meta.key)!, name: meta.name, category: meta.category })),
     assignable,
     isSelf: id === ctx.userId,
@@ -116,7 +116,8 @@ export function assignRefusal(ctx: Principal, roleKey: string, targetRoles: Set<
     .map(([key]) => key);
   if (!named.includes(roleKey))
     return `Your permissions let you manage users of the ${named.map((k) => ctx.catalog.roleByKey.get(k)?.name).join(' and ') || 'no'} role(s), not ${role.name}.`;
-  if (targetRoles && [...targetRoles].some((k) => !named.includes(k))) return 'This user holds a role your permissions do not let you manage.';
+  if (targetRoles && [...targetRoles].some((k) => !named.includes(ctx.catalog.roleByKey.get(k)?.baseRoleKey ?? k)))
+    return 'This user holds a role your permissions do not let you manage.';
   return null;
 }
 
@@ -231,7 +232,7 @@ export function unassignProfile({ ctx, input }: { ctx: Principal; input: unknown
     tx.delete(t.userProfiles)
       .where(and(eq(t.userProfiles.userId, user.id), eq(t.userProfiles.roleKey, data.roleKey)))
       .run();
-    if (data.roleKey === 'agent') {
+    if (ctx.catalog.roleByKey.get(data.roleKey)?.handlesConversations) {
       // Skills and max chats belong to the agent role only.
       tx.delete(t.userSkills).where(eq(t.userSkills.userId, user.id)).run();
       tx.update(t.users).set({ maxChats: null }).where(eq(t.users.id, user.id)).run();
@@ -254,7 +255,7 @@ export function unassignProfile({ ctx, input }: { ctx: Principal; input: unknown
 
 export interface UserFormOptions {
   groups: { id: number; name: string; depth: number }[];
-  profilesByRole: { roleKey: string; roleName: string; profiles: { id: number; name: string }[] }[];
+  profilesByRole: { roleKey: string; roleName: string; handlesConversations: boolean; profiles: { id: number; name: string }[] }[];
   skills: string[];
   canCreateSkills: boolean;
   groupRequired: boolean;
@@ -283,6 +284,7 @@ export function userFormOptions({ ctx }: { ctx: Principal }): UserFormOptions {
     .map((r) => ({
       roleKey: r.key,
       roleName: r.name,
+      handlesConversations: r.handlesConversations,
       profiles: profiles.filter((p) => p.roleKey === r.key && profileGrants(ctx, p).refusals.length === 0).map(({ id, name }) => ({ id, name })),
     }))
     .filter((r) => r.profiles.length);

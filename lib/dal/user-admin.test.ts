@@ -239,11 +239,20 @@ describe('deleteUser', () => {
     expect((await refusal(() => deleteUser({ ctx: principalOf(db, 'manager'), input: { id, rowVersion: mistake.rowVersion } }))).code).toBe('forbidden');
     deleteUser({ ctx: admin, input: { id, rowVersion: mistake.rowVersion } });
     expect(db.select().from(t.users).where(eq(t.users.id, id)).get()).toBeUndefined();
-    expect(db.select().from(t.auditEvents).where(eq(t.auditEvents.entityId, String(id))).all().at(-1)).toMatchObject({ action: 'delete', before: { loginName: 'mistake' } });
+    expect(
+      db
+        .select()
+        .from(t.auditEvents)
+        .where(eq(t.auditEvents.entityId, String(id)))
+        .all()
+        .at(-1),
+    ).toMatchObject({ action: 'delete', before: { loginName: 'mistake' } });
 
     const manager = userByLogin(db, 'manager'); // he created users: his history stays
     const before = snapshot(db);
-    expect((await refusal(() => deleteUser({ ctx: admin, input: { id: manager.id, rowVersion: manager.rowVersion } }))).message).toMatch(/has a history.*deactivate him instead/);
+    expect((await refusal(() => deleteUser({ ctx: admin, input: { id: manager.id, rowVersion: manager.rowVersion } }))).message).toMatch(
+      /has a history.*deactivate him instead/,
+    );
     expect(snapshot(db)).toEqual(before);
   });
 });

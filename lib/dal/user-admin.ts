@@ -112,6 +112,8 @@ function managedGroupIds(userId: number): number[] {
 }
 
 const AGENT_ONLY = 'Max chats and skills are for users with an agent profile.';
+/** Max chats and skills apply to roles that handle conversations (LivePerson's Agent, and roles based on it). */
+const handlesConversations = (ctx: Principal, roleKeys: Iterable<string>) => [...roleKeys].some((k) => ctx.catalog.roleByKey.get(k)?.handlesConversations);
 
 export async function createUser({ ctx, input }: { ctx: Principal; input: unknown }): Promise<{ id: number }> {
   const scope = authorize(ctx, 'create users', MANAGE_USER_PERMISSIONS);
@@ -136,7 +138,8 @@ export async function createUser({ ctx, input }: { ctx: Principal; input: unknow
   }
   if (!accountWide(ctx) && profiles.length === 0)
     throw new DalError('invalid', 'Give the user a profile of a role you manage.', { profileIds: ['A profile is required'] });
-  if (!roles.has('agent') && (data.maxChats !== null || data.skills.length)) throw new DalError('invalid', AGENT_ONLY, { maxChats: [AGENT_ONLY] });
+  if (!handlesConversations(ctx, roles) && (data.maxChats !== null || data.skills.length))
+    throw new DalError('invalid', AGENT_ONLY, { maxChats: [AGENT_ONLY] });
   const skills = resolveSkills(ctx, data.skills, 'create users');
 
   const passwordHash = await hashPassword(data.password);
@@ -199,7 +202,8 @@ export async function updateUser({ ctx, input }: { ctx: Principal; input: unknow
   );
   assertLoginNameFree(data.loginName, user.id);
   const roles = new Set(heldProfiles(user.id).map((h) => h.roleKey));
-  if (!roles.has('agent') && (data.maxChats !== null || data.skills.length)) throw new DalError('invalid', AGENT_ONLY, { maxChats: [AGENT_ONLY] });
+  if (!handlesConversations(ctx, roles) && (data.maxChats !== null || data.skills.length))
+    throw new DalError('invalid', AGENT_ONLY, { maxChats: [AGENT_ONLY] });
   const skills = resolveSkills(ctx, data.skills, 'edit users');
   const passwordHash = data.password ? await hashPassword(data.password) : null;
   const before = {
@@ -414,7 +418,10 @@ export function getUserDetails({ ctx, input }: { ctx: Principal; input: unknown 
     managedGroupIds: managedGroupIds(user.id),
     maxChats: user.maxChats,
     skills: skillNames(user.id),
-    isAgent: heldProfiles(user.id).some((h) => h.roleKey === 'agent'),
+    isAgent: handlesConversations(
+      ctx,
+      heldProfiles(user.id).map((h) => h.roleKey),
+    ),
   };
 }
 
@@ -458,7 +465,12 @@ export function addSkillToUser({ ctx, input }: { ctx: Principal; input: unknown 
   );
   const user = reachableUser(ctx, scope, data.userId);
   assertMayManageTarget(ctx, user.id, 'change skills');
-  if (!heldProfiles(user.id).some((h) => h.roleKey === 'agent'))
+  if (
+    !handlesConversations(
+      ctx,
+      heldProfiles(user.id).map((h) => h.roleKey),
+    )
+  )
     throw new DalError('invalid', `${user.name} has no agent profile: ${AGENT_ONLY}`, { skill: [AGENT_ONLY] });
   const skills = resolveSkills(ctx, [data.skill], 'change skills');
   const current = skillNames(user.id);
@@ -489,19 +501,37 @@ export function deleteUser({ ctx, input }: { ctx: Principal; input: unknown }): 
   const data = parseInput(z.strictObject({ id: z.coerce.number().int().positive('User is required'), rowVersion: z.number().int().min(1) }), input);
   const user = reachableUser(ctx, { kind: 'account' }, data.id);
   if (user.id === ctx.userId) deny(ctx, 'delete users', 'Nobody deletes himself.');
-  const acted = getDb().select({ n: sql<number>`count(*)` }).from(t.auditEvents).where(eq(t.auditEvents.actorId, user.id)).get()!.n;
-  const overrides = getDb().select({ n: sql<number>`count(*)` }).from(t.userOverrides).where(eq(t.userOverrides.createdBy, user.id)).get()!.n;
+  const acted = getDb()
+    .select({ n: sql<number>`count(*)` })
+    .from(t.auditEvents)
+    .where(eq(t.auditEvents.actorId, user.id))
+    .get()!.n;
+  const overrides = getDb()
+    .select({ n: sql<number>`count(*)` })
+    .from(t.userOverrides)
+    .where(eq(t.userOverrides.createdBy, user.id))
+    .get()!.n;
   if (acted || overrides) {
-    throw new DalError('invalid', `${user.name} has a history (${acted} change(s) in the audit trail${overrides ? `, ${overrides} override(s) set` : ''}); deactivate him instead.`);
+    throw new DalError(
+      'invalid',
+      `${user.name} has a history (${acted} change(s) in the audit trail${overrides ? `, ${overrides} override(s) set` : ''}); deactivate him instead.`,
+    );
   }
   const manages = effectivePermissions(ctx.catalog, readEffectiveInput(user.id)).explain.get(CONSOLE.manageUsersAndRoles)?.allowed;
   if (manages && user.status === 'active' && !someoneElseManagesUsers(ctx, user.id)) {
     throw new DalError('invalid', `${user.name} is the last active user who can manage users.`);
   }
-  const before = { loginName: user.loginName, email: user.email, name: user.name, profiles: heldProfiles(user.id).map((h) => h.name), skills: skillNames(user.id) };
+  const before = {
+    loginName: user.loginName,
+    email: user.email,
+    name: user.name,
+    profiles: heldProfiles(user.id).map((h) => h.name),
+    skills: skillNames(user.id),
+  };
   return writeTransaction((tx) => {
     const current = tx.select().from(t.users).where(eq(t.users.id, user.id)).get();
-    if (!current || current.rowVersion !== data.rowVersion) throw new DalError('conflict', `Someone changed ${user.name} since you opened this page. Reload and try again.`);
+    if (!current || current.rowVersion !== data.rowVersion)
+      throw new DalError('conflict', `Someone changed ${user.name} since you opened this page. Reload and try again.`);
     tx.delete(t.users).where(eq(t.users.id, user.id)).run();
     writeAudit(tx, ctx, { entityType: 'user', entityId: user.id, entityName: user.loginName, action: 'delete', before });
     return { id: user.id };

@@ -42,6 +42,8 @@ export const roleSchema = z.strictObject({
    * the groups the user manages (LivePerson's agent managers).
    */
   scope: z.enum(['account', 'managed-groups']),
+  /** Users of this role handle conversations: max concurrent chats and skills apply to them. */
+  handlesConversations: z.boolean().default(false),
   core: z.array(corePermissionSchema),
   permissions: z.array(rolePermissionSchema).min(1),
 });

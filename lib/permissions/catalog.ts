@@ -23,6 +23,11 @@ export interface Role {
   name: string;
   rank: number;
   scope: 'account' | 'managed-groups';
+  handlesConversations: boolean;
+  builtIn: boolean;
+  /** The built-in role a custom role is based on; a built-in role is its own base. */
+  baseRoleKey: string;
+  description: string;
   core: { key: string; name: string }[];
   permissions: RolePermission[];
   permissionByKey: ReadonlyMap<string, RolePermission>;
@@ -144,6 +149,10 @@ export function loadCatalog(input: CatalogInput | unknown): Catalog {
       name: role.name,
       rank: role.rank,
       scope: role.scope,
+      handlesConversations: role.handlesConversations,
+      builtIn: true,
+      baseRoleKey: role.key,
+      description: '',
       core: role.core,
       permissions,
       permissionByKey: new Map(permissions.map((p) => [p.key, p])),
@@ -174,6 +183,43 @@ export function loadCatalog(input: CatalogInput | unknown): Catalog {
     permissionByKey: new Map(permissions.map((p) => [p.key, p])),
     topRank,
   };
+}
+
+export interface CustomRoleRow {
+  key: string;
+  name: string;
+  description: string;
+  rank: number;
+  baseRoleKey: string;
+  defaults: readonly string[];
+}
+
+/**
+ * The catalog with the account's custom roles added. A custom role has its base role's core
+ * permissions and configurable permissions (names, definitions, prerequisites), its own rank and
+ * its own default states.
+ */
+export function withCustomRoles(base: Catalog, custom: readonly CustomRoleRow[]): Catalog {
+  if (!custom.length) return base;
+  const roles = [...base.roles];
+  for (const c of custom) {
+    const b = base.roleByKey.get(c.baseRoleKey);
+    if (!b || !b.builtIn) continue;
+    const on = new Set(c.defaults);
+    const permissions: RolePermission[] = b.permissions.map(({ accountFeature: _feature, ...p }) => ({ ...p, default: on.has(p.key) ? 'on' : 'off' }));
+    roles.push({
+      ...b,
+      key: c.key,
+      name: c.name,
+      description: c.description,
+      rank: c.rank,
+      builtIn: false,
+      baseRoleKey: b.key,
+      permissions,
+      permissionByKey: new Map(permissions.map((p) => [p.key, p])),
+    });
+  }
+  return { ...base, roles, roleByKey: new Map(roles.map((r) => [r.key, r])) };
 }
 
 /**

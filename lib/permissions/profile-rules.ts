@@ -1,10 +1,13 @@
 import type { Role } from './catalog';
 
+/** What the prerequisite rules need of a role (the client rebuilds just this much). */
+export type RuleRole = Pick<Role, 'permissions' | 'permissionByKey'>;
+
 /**
  * Turn on everything the given permissions require, transitively. `addedBecause` says, for each
  * permission the closure added, which permission asked for it.
  */
-export function closeOverRequires(role: Role, enabled: Iterable<string>): { keys: Set<string>; addedBecause: Map<string, string> } {
+export function closeOverRequires(role: RuleRole, enabled: Iterable<string>): { keys: Set<string>; addedBecause: Map<string, string> } {
   const keys = new Set(enabled);
   const addedBecause = new Map<string, string>();
   const stack = [...keys];
@@ -21,7 +24,7 @@ export function closeOverRequires(role: Role, enabled: Iterable<string>): { keys
 }
 
 /** The enabled permissions that need `key`, directly or through another one. */
-export function dependentsOf(role: Role, key: string, enabled: ReadonlySet<string>): string[] {
+export function dependentsOf(role: RuleRole, key: string, enabled: ReadonlySet<string>): string[] {
   const out = new Set<string>();
   const stack = [key];
   while (stack.length) {

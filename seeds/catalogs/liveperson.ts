@@ -129,6 +129,7 @@ export const livepersonCatalog = {
       name: "Agent",
       rank: RANK_AGENT,
       scope: "account",
+      handlesConversations: true,
       core: [
         { key: "change-own-settings", name: "Ability for agent to change their name, password, regional settings and so on" },
         { key: "accept-conversations-within-max-concurrency", name: "Ability to accept any chat or conversation request, within the agent’s maximum concurrency limit" },

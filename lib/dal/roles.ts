@@ -1,0 +1,370 @@
+import 'server-only';
+import { and, eq, ne, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { getDb } from '@/db/client';
+import * as t from '@/db/schema';
+import { roleDefaults, type Role } from '@/lib/permissions/catalog';
+import { CONSOLE } from '@/lib/permissions/console';
+import { grantRefusal } from '@/lib/permissions/grant-rules';
+import { diffKeys, profileProblems } from '@/lib/permissions/profile-rules';
+import { writeAudit } from './audit';
+import { authorize, deny, reachOf } from './authorize';
+import { DalError, parseInput } from './errors';
+import { enabledFeatures, type Principal } from './principal';
+import { previewProfileChange, type ProfileImpact, type ProfilePermissionRow } from './profiles';
+import { writeTransaction } from './tx';
+
+const ROLE_PERMISSIONS = [CONSOLE.manageUsersAndRoles];
+const name = z.string({ error: 'Name is required' }).trim().min(1, 'Name is required').max(200, 'Name is too long (at most 200 characters)');
+const description = z.string().trim().max(2000, 'Description is too long (at most 2000 characters)').default('');
+const defaults = z.array(z.string().max(200), { error: 'Defaults must be a list of permission keys' }).max(1000);
+const rank = z.coerce.number({ error: 'Rank must be a number' }).int('Rank must be a whole number').min(1, 'Rank must be at least 1');
+const roleKey = z.string({ error: 'Role is required' }).min(1, 'Role is required').max(100, 'Role is too long');
+const mode = z.enum(['apply', 'new-users'], { error: 'Mode must be "apply" or "new-users"' });
+
+const createRoleInput = z.strictObject({ baseRoleKey: roleKey, name, description, rank, defaults });
+const updateRoleInput = z.strictObject({ key: roleKey, rowVersion: z.number().int().min(1), name, description, rank, defaults, mode });
+const deleteRoleInput = z.strictObject({ key: roleKey, rowVersion: z.number().int().min(1) });
+
+function requireRoles(ctx: Principal, action: string) {
+  const scope = authorize(ctx, action, ROLE_PERMISSIONS);
+  if (scope.kind !== 'account') deny(ctx, action, 'Roles are managed by account-wide administrators.');
+}
+
+function builtInBase(ctx: Principal, key: string): Role {
+  const role = ctx.catalog.roleByKey.get(key);
+  if (!role || !role.builtIn) throw new DalError('invalid', 'Choose a built-in role as the base.', { baseRoleKey: ['Unknown base role'] });
+  return role;
+}
+
+/** Defaults must be valid for the base role, and nobody puts in them a permission he could not grant. */
+function checkedDefaults(ctx: Principal, base: Role, keys: readonly string[], previous: readonly string[], action: string): string[] {
+  const problems = profileProblems(base, keys);
+  if (problems.length) {
+    const p = problems[0]!;
+    const label = ctx.catalog.permissionByKey.get(p.key)?.name ?? p.key;
+    const message =
+      p.kind === 'unknown'
+        ? `"${label}" is not a permission of the ${base.name} role.`
+        : p.kind === 'core'
+          ? `"${label}" is a core permission: always on, it cannot be toggled.`
+          : `"${label}" requires "${ctx.catalog.permissionByKey.get(p.requires)?.name ?? p.requires}".`;
+    throw new DalError('invalid', message, { defaults: [message] });
+  }
+  const baseDefaults = new Set(roleDefaults(base, enabledFeatures()));
+  const granter = {
+    holds: (k: string) => ctx.effective.explain.get(k)?.allowed ?? false,
+    accountWide: reachOf(ctx, CONSOLE.manageUsersAndRoles) === 'account',
+  };
+  const refusals = diffKeys(previous, keys)
+    .added.map((k) => grantRefusal(granter, base, k, baseDefaults))
+    .filter((r): r is string => r !== null);
+  if (refusals.length) deny(ctx, action, refusals.join(' '));
+  return [...new Set(keys)].sort();
+}
+
+function assertNamesFree(roleName: string, exceptRole?: string, exceptProfile?: number) {
+  const db = getDb();
+  const role = db
+    .select({ key: t.roles.key })
+    .from(t.roles)
+    .where(sql`${t.roles.name} = ${roleName} collate nocase`)
+    .get();
+  if (role && role.key !== exceptRole) throw new DalError('invalid', `A role named "${roleName}" already exists.`, { name: ['Name is already taken'] });
+  const profile = db
+    .select({ id: t.profiles.id })
+    .from(t.profiles)
+    .where(sql`${t.profiles.name} = ${roleName} collate nocase`)
+    .get();
+  if (profile && profile.id !== exceptProfile)
+    throw new DalError('invalid', `A profile named "${roleName}" already exists; the role's default profile takes the role's name.`, {
+      name: ['Name is already taken'],
+    });
+}
+
+function usage(key: string) {
+  const db = getDb();
+  const profiles = db
+    .select({ id: t.profiles.id, name: t.profiles.name, isDefault: t.profiles.isDefault })
+    .from(t.profiles)
+    .where(eq(t.profiles.roleKey, key))
+    .all();
+  const users = db
+    .select({ loginName: t.users.loginName })
+    .from(t.userProfiles)
+    .innerJoin(t.users, eq(t.users.id, t.userProfiles.userId))
+    .where(eq(t.userProfiles.roleKey, key))
+    .orderBy(t.users.loginName)
+    .all()
+    .map((u) => u.loginName);
+  return { profiles, users };
+}
+
+export interface RoleSummary {
+  key: string;
+  name: string;
+  description: string;
+  rank: number;
+  builtIn: boolean;
+  baseRoleKey: string;
+  baseRoleName: string;
+  core: { key: string; name: string }[];
+  permissions: { key: string; name: string; category: string; default: string; on: boolean }[];
+  profiles: number;
+  users: number;
+}
+
+export function listRoles({ ctx }: { ctx: Principal }): RoleSummary[] {
+  requireRoles(ctx, 'see roles');
+  const features = enabledFeatures();
+  return ctx.catalog.roles.map((role) => {
+    const on = new Set(roleDefaults(role, features));
+    const used = usage(role.key);
+    return {
+      key: role.key,
+      name: role.name,
+      description: role.description,
+      rank: role.rank,
+      builtIn: role.builtIn,
+      baseRoleKey: role.baseRoleKey,
+      baseRoleName: ctx.catalog.roleByKey.get(role.baseRoleKey)?.name ?? role.baseRoleKey,
+      core: role.core,
+      permissions: role.permissions.map((p) => ({ key: p.key, name: p.name, category: p.category, default: p.default, on: on.has(p.key) })),
+      profiles: used.profiles.length,
+      users: new Set(used.users).size,
+    };
+  });
+}
+
+export interface RoleEditorData {
+  key: string | null;
+  rowVersion: number;
+  name: string;
+  description: string;
+  rank: number;
+  maxRank: number;
+  base: { key: string; name: string; core: { key: string; name: string }[] };
+  rolePermissions: ProfilePermissionRow[];
+  defaults: string[];
+  baseDefaults: string[];
+  defaultProfileId: number | null;
+}
+
+function editorRows(ctx: Principal, base: Role, baseDefaults: Set<string>): ProfilePermissionRow[] {
+  const features = enabledFeatures();
+  const granter = {
+    holds: (k: string) => ctx.effective.explain.get(k)?.allowed ?? false,
+    accountWide: reachOf(ctx, CONSOLE.manageUsersAndRoles) === 'account',
+  };
+  return base.permissions.map((p) => {
+    const feature = ctx.catalog.permissionByKey.get(p.key)?.feature;
+    return {
+      ...p,
+      roleDefault: baseDefaults.has(p.key),
+      featureOff: feature && !features.has(feature) ? (ctx.catalog.featureByKey.get(feature)?.name ?? feature) : null,
+      grantRefusal: grantRefusal(granter, base, p.key, baseDefaults),
+    };
+  });
+}
+
+/** What the role editor needs: a new role from `baseRoleKey`, or an existing custom role. */
+export function getRoleEditor({ ctx, input }: { ctx: Principal; input: unknown }): RoleEditorData {
+  requireRoles(ctx, 'edit roles');
+  const data = parseInput(z.object({ key: roleKey.optional(), baseRoleKey: roleKey.optional() }), input);
+  const role = data.key ? ctx.catalog.roleByKey.get(data.key) : undefined;
+  if (data.key && (!role || role.builtIn)) throw new DalError('not-found', 'There is no such custom role; built-in roles cannot be edited.');
+  const base = builtInBase(ctx, role?.baseRoleKey ?? data.baseRoleKey ?? '');
+  const baseDefaults = roleDefaults(base, enabledFeatures());
+  const row = role ? getDb().select().from(t.roles).where(eq(t.roles.key, role.key)).get() : undefined;
+  const defaultProfile = role
+    ? getDb()
+        .select({ id: t.profiles.id })
+        .from(t.profiles)
+        .where(and(eq(t.profiles.roleKey, role.key), eq(t.profiles.isDefault, true)))
+        .get()
+    : undefined;
+  return {
+    key: role?.key ?? null,
+    rowVersion: row?.rowVersion ?? 0,
+    name: role?.name ?? '',
+    description: role?.description ?? '',
+    rank: role?.rank ?? base.rank,
+    maxRank: base.rank,
+    base: { key: base.key, name: base.name, core: base.core },
+    rolePermissions: editorRows(ctx, base, new Set(baseDefaults)),
+    defaults: role ? (row?.defaults ?? []) : baseDefaults,
+    baseDefaults,
+    defaultProfileId: defaultProfile?.id ?? null,
+  };
+}
+
+function roleKeyFor(roleName: string): string {
+  const slug =
+    roleName
+      .toLowerCase()
+      .normalize('NFKD')
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')
+      .slice(0, 40) || 'role';
+  const taken = new Set(
+    getDb()
+      .select({ key: t.roles.key })
+      .from(t.roles)
+      .all()
+      .map((r) => r.key),
+  );
+  let key = `custom-${slug}`;
+  for (let i = 2; taken.has(key); i++) key = `custom-${slug}-${i}`;
+  return key;
+}
+
+/** A custom role from a built-in one; its default profile is created with it. */
+export function createRole({ ctx, input }: { ctx: Principal; input: unknown }): { key: string; defaultProfileId: number } {
+  requireRoles(ctx, 'create roles');
+  const data = parseInput(createRoleInput, input);
+  const base = builtInBase(ctx, data.baseRoleKey);
+  if (data.rank > base.rank)
+    throw new DalError('invalid', `The rank can be at most ${base.rank}, the rank of ${base.name}.`, { rank: ['Rank above the base role'] });
+  if (data.rank > ctx.maxRank) deny(ctx, 'create roles', 'You may not create a role ranked above your own.');
+  const keys = checkedDefaults(ctx, base, data.defaults, [], 'create roles');
+  assertNamesFree(data.name);
+  const key = roleKeyFor(data.name);
+  return writeTransaction((tx) => {
+    tx.insert(t.roles)
+      .values({ key, name: data.name, description: data.description, rank: data.rank, builtIn: false, baseRoleKey: base.key, defaults: keys })
+      .run();
+    const profile = tx
+      .insert(t.profiles)
+      .values({ name: data.name, description: `Default profile of the ${data.name} role`, roleKey: key, isDefault: true, updatedBy: ctx.userId })
+      .returning({ id: t.profiles.id })
+      .get();
+    tx.insert(t.profileVersions).values({ profileId: profile.id, version: 1, permissions: keys, note: 'Role defaults', createdBy: ctx.userId }).run();
+    writeAudit(tx, ctx, {
+      entityType: 'role',
+      entityId: key,
+      entityName: data.name,
+      action: 'create',
+      after: { name: data.name, base: base.key, rank: data.rank, defaults: keys },
+    });
+    return { key, defaultProfileId: profile.id };
+  });
+}
+
+/** The impact of changing a custom role's defaults: the same preview as its default profile's. */
+export function previewRoleChange({ ctx, input }: { ctx: Principal; input: unknown }): ProfileImpact {
+  requireRoles(ctx, 'edit roles');
+  const data = parseInput(z.strictObject({ key: roleKey, defaults, mode }), input);
+  const editor = getRoleEditor({ ctx, input: { key: data.key } });
+  return previewProfileChange({ ctx, input: { id: editor.defaultProfileId!, permissions: data.defaults, mode: data.mode } });
+}
+
+/**
+ * Edit a custom role: its name, description, rank and defaults. The defaults reach its users
+ * through the same versioned save as profiles: a new version of the role's default profile,
+ * applied to every holder or only to later assignments.
+ */
+export function updateRole({ ctx, input }: { ctx: Principal; input: unknown }): { key: string; version: number } {
+  requireRoles(ctx, 'edit roles');
+  const data = parseInput(updateRoleInput, input);
+  const role = ctx.catalog.roleByKey.get(data.key);
+  if (!role) throw new DalError('not-found', 'There is no such role.');
+  if (role.builtIn) throw new DalError('invalid', `${role.name} is a built-in role: it cannot be edited.`);
+  const base = builtInBase(ctx, role.baseRoleKey);
+  if (data.rank > base.rank)
+    throw new DalError('invalid', `The rank can be at most ${base.rank}, the rank of ${base.name}.`, { rank: ['Rank above the base role'] });
+  if (data.rank > ctx.maxRank) deny(ctx, 'edit roles', 'You may not rank a role above your own.');
+  const db = getDb();
+  const row = db.select().from(t.roles).where(eq(t.roles.key, role.key)).get()!;
+  const profile = db
+    .select()
+    .from(t.profiles)
+    .where(and(eq(t.profiles.roleKey, role.key), eq(t.profiles.isDefault, true)))
+    .get();
+  if (!profile) throw new DalError('conflict', 'This role has lost its default profile; reload.');
+  const keys = checkedDefaults(ctx, base, data.defaults, row.defaults ?? [], 'edit roles');
+  assertNamesFree(data.name, role.key, profile.id);
+  const before = db
+    .select()
+    .from(t.profileVersions)
+    .where(and(eq(t.profileVersions.profileId, profile.id), eq(t.profileVersions.version, profile.headVersion)))
+    .get()!.permissions;
+  return writeTransaction((tx) => {
+    const current = tx.select().from(t.roles).where(eq(t.roles.key, role.key)).get();
+    if (!current || current.rowVersion !== data.rowVersion)
+      throw new DalError(
+        'conflict',
+        `Someone changed the role "${role.name}" since you opened it. Reload to see the current version; your changes were not saved.`,
+      );
+    tx.update(t.roles)
+      .set({ name: data.name, description: data.description, rank: data.rank, defaults: keys, rowVersion: current.rowVersion + 1 })
+      .where(eq(t.roles.key, role.key))
+      .run();
+    const p = tx.select().from(t.profiles).where(eq(t.profiles.id, profile.id)).get()!;
+    const version = p.headVersion + 1;
+    tx.insert(t.profileVersions).values({ profileId: p.id, version, permissions: keys, note: 'Role defaults changed', createdBy: ctx.userId }).run();
+    tx.update(t.profiles)
+      .set({
+        name: p.name === current.name ? data.name : p.name,
+        headVersion: version,
+        floorVersion: data.mode === 'apply' ? version : p.floorVersion,
+        rowVersion: p.rowVersion + 1,
+        updatedBy: ctx.userId,
+        updatedAt: new Date(),
+      })
+      .where(eq(t.profiles.id, p.id))
+      .run();
+    writeAudit(tx, ctx, {
+      entityType: 'role',
+      entityId: role.key,
+      entityName: data.name,
+      action: data.mode === 'apply' ? 'save-and-apply' : 'save-for-new-users',
+      before: { name: current.name, description: current.description, rank: current.rank, defaults: current.defaults ?? before },
+      after: { name: data.name, description: data.description, rank: data.rank, defaults: keys, mode: data.mode },
+    });
+    return { key: role.key, version };
+  });
+}
+
+/** A custom role can be deleted only when no user holds it and it has no profile but its default. */
+export function deleteRole({ ctx, input }: { ctx: Principal; input: unknown }): { key: string } {
+  requireRoles(ctx, 'delete roles');
+  const data = parseInput(deleteRoleInput, input);
+  const role = ctx.catalog.roleByKey.get(data.key);
+  if (!role) throw new DalError('not-found', 'There is no such role.');
+  if (role.builtIn) throw new DalError('invalid', `${role.name} is a built-in role: it cannot be deleted.`);
+  const { profiles, users } = usage(role.key);
+  const others = profiles.filter((p) => !p.isDefault);
+  if (users.length || others.length) {
+    const parts = [
+      users.length ? `${users.length} user(s) hold it: ${users.slice(0, 10).join(', ')}${users.length > 10 ? ', …' : ''}` : '',
+      others.length ? `profiles of this role: ${others.map((p) => p.name).join(', ')}` : '',
+    ].filter(Boolean);
+    throw new DalError('invalid', `"${role.name}" is still in use (${parts.join('; ')}). Reassign or delete them first.`);
+  }
+  return writeTransaction((tx) => {
+    const current = tx.select().from(t.roles).where(eq(t.roles.key, role.key)).get();
+    if (!current || current.rowVersion !== data.rowVersion)
+      throw new DalError('conflict', `Someone changed the role "${role.name}" since you opened it. Reload and try again.`);
+    const held = tx
+      .select({ n: sql<number>`count(*)` })
+      .from(t.userProfiles)
+      .where(eq(t.userProfiles.roleKey, role.key))
+      .get()!.n;
+    const more = tx
+      .select({ n: sql<number>`count(*)` })
+      .from(t.profiles)
+      .where(and(eq(t.profiles.roleKey, role.key), ne(t.profiles.isDefault, true)))
+      .get()!.n;
+    if (held || more) throw new DalError('conflict', `"${role.name}" was just put to use; it cannot be deleted.`);
+    tx.delete(t.profiles).where(eq(t.profiles.roleKey, role.key)).run();
+    tx.delete(t.roles).where(eq(t.roles.key, role.key)).run();
+    writeAudit(tx, ctx, {
+      entityType: 'role',
+      entityId: role.key,
+      entityName: role.name,
+      action: 'delete',
+      before: { name: current.name, base: current.baseRoleKey, rank: current.rank, defaults: current.defaults },
+    });
+    return { key: role.key };
+  });
+}
