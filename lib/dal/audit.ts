@@ -1,5 +1,7 @@
 import 'server-only';
+import { eq } from 'drizzle-orm';
 import * as t from '@/db/schema';
+import { DalError } from './errors';
 import type { Principal } from './principal';
 import type { Tx } from './tx';
 
@@ -12,8 +14,14 @@ export interface AuditEntry {
   after?: unknown;
 }
 
-/** Written inside the change's own transaction: if the audit row fails, the change rolls back. */
+/**
+ * Written inside the change's own transaction: if the audit row fails, the change rolls back.
+ * It also re-reads the actor there: one deactivated while his request was under way (say during
+ * a password hash) changes nothing.
+ */
 export function writeAudit(tx: Tx, actor: Principal, entry: AuditEntry): void {
+  const still = tx.select({ status: t.users.status }).from(t.users).where(eq(t.users.id, actor.userId)).get();
+  if (still?.status !== 'active') throw new DalError('unauthenticated', 'Your session has ended; nothing was changed. Sign in again.');
   tx.insert(t.auditEvents)
     .values({
       actorId: actor.userId,

@@ -5,7 +5,7 @@ import { getDb } from '@/db/client';
 import * as t from '@/db/schema';
 import { CONSOLE } from '@/lib/permissions/console';
 import { authorize } from './authorize';
-import { parseInput } from './errors';
+import { DalError, parseInput } from './errors';
 import type { Principal } from './principal';
 
 // Read-only views of roles, groups, skills and the audit trail. Their editors arrive with the
@@ -84,7 +84,10 @@ const auditPageInput = z.object({
 
 /** The newest events first, one keyset page at a time (no OFFSET over a large log). */
 export function listAuditEvents({ ctx, input }: { ctx: Principal; input: unknown }) {
-  authorize(ctx, 'see the audit trail', [CONSOLE.viewAuditTrail]);
+  // The trail covers the whole account: only an account-wide grant of the permission opens it.
+  if (authorize(ctx, 'see the audit trail', [CONSOLE.viewAuditTrail]).kind !== 'account') {
+    throw new DalError('forbidden', 'The audit trail is for account-wide holders of "View and export audit trail".');
+  }
   const q = parseInput(auditPageInput, input);
   const rows = getDb()
     .select()

@@ -159,6 +159,19 @@ function assertSkillNameFree(name: string, exceptId?: number) {
   if (clash && clash.id !== exceptId) throw new DalError('invalid', `A skill named "${name}" already exists.`, { name: ['Name is already taken'] });
 }
 
+/** An agent manager changes only skills whose agents are all inside his reach. */
+function assertHoldersInScope(ctx: Principal, scope: Extract<Scope, { kind: 'groups' }>, skill: { id: number; name: string }, action: string) {
+  const groupsOfHolders = getDb()
+    .select({ groupId: t.users.groupId })
+    .from(t.userSkills)
+    .innerJoin(t.users, eq(t.users.id, t.userSkills.userId))
+    .where(eq(t.userSkills.skillId, skill.id))
+    .all();
+  if (groupsOfHolders.some((h) => h.groupId === null || !scope.groupIds.has(h.groupId))) {
+    deny(ctx, action, `"${skill.name}" is held by agents outside your group structure; ask an administrator.`);
+  }
+}
+
 export function createSkill({ ctx, input }: { ctx: Principal; input: unknown }): { id: number } {
   authorize(ctx, 'create skills', [CONSOLE.manageSkills]);
   const data = parseInput(z.strictObject({ name: skillName }), input);
@@ -171,10 +184,11 @@ export function createSkill({ ctx, input }: { ctx: Principal; input: unknown }):
 }
 
 export function renameSkill({ ctx, input }: { ctx: Principal; input: unknown }): { id: number } {
-  authorize(ctx, 'rename skills', [CONSOLE.manageSkills]);
+  const scope = authorize(ctx, 'rename skills', [CONSOLE.manageSkills]);
   const data = parseInput(z.strictObject({ id: id('Skill'), name: skillName }), input);
   const skill = getDb().select().from(t.skills).where(eq(t.skills.id, data.id)).get();
   if (!skill) throw new DalError('not-found', 'There is no such skill.');
+  if (scope.kind === 'groups') assertHoldersInScope(ctx, scope, skill, 'rename skills');
   assertSkillNameFree(data.name, skill.id);
   return writeTransaction((tx) => {
     tx.update(t.skills).set({ name: data.name }).where(eq(t.skills.id, skill.id)).run();
@@ -211,9 +225,7 @@ export function deleteSkill({ ctx, input }: { ctx: Principal; input: unknown }):
         .join(', ')}${holders.length > 10 ? ', …' : ''}. Confirm to remove it from them.`,
     );
   }
-  if (scope.kind === 'groups' && holders.some((h) => h.groupId === null || !scope.groupIds.has(h.groupId))) {
-    deny(ctx, 'delete skills', `"${skill.name}" is held by agents outside your group structure; ask an administrator.`);
-  }
+  if (scope.kind === 'groups') assertHoldersInScope(ctx, scope, skill, 'delete skills');
   return writeTransaction((tx) => {
     if (holders.length)
       tx.delete(t.userSkills)

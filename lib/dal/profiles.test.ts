@@ -236,7 +236,7 @@ describe('saveProfile: versions, apply, new users only', () => {
     const without = detail.permissions.filter((k) => k !== 'manage-profiles');
     const impact = previewProfileChange({ ctx: admin, input: { id, permissions: without, mode: 'apply' } });
     expect(impact.warnings.join(' ')).toMatch(/takes away your own "Manage profiles"/);
-    expect(impact.warnings.join(' ')).toMatch(/No active user would be able to manage profiles/);
+    expect(impact.warnings.join(' ')).toMatch(/No active user would hold "Manage profiles" any more/);
     const before = snapshot(db);
     const error = refusal(() =>
       saveProfile({ ctx: admin, input: { id, rowVersion: detail.rowVersion, name: 'Admin', description: '', permissions: without, note: '', mode: 'apply' } }),

@@ -20,7 +20,7 @@ import {
   versionedProfileInput,
 } from '@/lib/schemas/profiles';
 import { writeAudit } from './audit';
-import { deny, reachOf } from './authorize';
+import { deny, managedSubtree, reachOf } from './authorize';
 import { DalError, parseInput } from './errors';
 import { enabledFeatures, readEffectiveInput, type Principal } from './principal';
 import { writeTransaction, type Tx } from './tx';
@@ -283,9 +283,9 @@ function holdersAfter(userIds: number[], profileId: number, permissions: readonl
   });
 }
 
-/** Active users who may manage profiles today (few: the admins). */
-function activeProfileManagers(ctx: Principal): number[] {
-  const roleKeys = ctx.catalog.roles.filter((r) => r.permissionByKey.has(CONSOLE.manageProfiles)).map((r) => r.key);
+/** Active users who may hold `key` today through a role that has it, or a grant (few: the admins). */
+function activeCandidatesFor(ctx: Principal, key: string): number[] {
+  const roleKeys = ctx.catalog.roles.filter((r) => r.permissionByKey.has(key) || r.coreKeys.has(key)).map((r) => r.key);
   const db = getDb();
   const candidates = db
     .selectDistinct({ id: t.users.id })
@@ -298,7 +298,7 @@ function activeProfileManagers(ctx: Principal): number[] {
     .selectDistinct({ id: t.userOverrides.userId })
     .from(t.userOverrides)
     .innerJoin(t.users, eq(t.users.id, t.userOverrides.userId))
-    .where(and(eq(t.userOverrides.permissionKey, CONSOLE.manageProfiles), eq(t.users.status, 'active')))
+    .where(and(eq(t.userOverrides.permissionKey, key), eq(t.users.status, 'active')))
     .all()
     .map((r) => r.id);
   return [...new Set([...candidates, ...granted])];
@@ -322,8 +322,10 @@ function impactOf(ctx: Principal, profileId: number | null, current: readonly st
       const lost = CONSOLE_KEYS.filter((k) => ctx.effective.explain.get(k)?.allowed && !after.explain.get(k)?.allowed);
       if (lost.length) warnings.push(`You hold this profile: saving takes away your own ${lost.map((k) => `"${name(k)}"`).join(', ')}.`);
     }
-    if (removed.includes(CONSOLE.manageProfiles) && holdersAfter(activeProfileManagers(ctx), profileId, next, CONSOLE.manageProfiles, ctx).length === 0) {
-      warnings.push('No active user would be able to manage profiles any more; this save will be refused.');
+    for (const key of LAST_HOLDER_GUARDED) {
+      if (removed.includes(key) && holdersAfter(activeCandidatesFor(ctx, key), profileId, next, key, ctx).length === 0) {
+        warnings.push(`No active user would hold "${name(key)}" any more; this save will be refused.`);
+      }
     }
   }
   if (mode === 'new-users' && holders > 0)
@@ -452,12 +454,44 @@ function writeVersion(
   });
 }
 
-function assertSomeoneKeepsProfileManagement(ctx: Principal, profileId: number, before: readonly string[], next: readonly string[]) {
-  if (!before.includes(CONSOLE.manageProfiles) || next.includes(CONSOLE.manageProfiles)) return;
-  if (holdersAfter(activeProfileManagers(ctx), profileId, next, CONSOLE.manageProfiles, ctx).length === 0) {
-    throw new DalError('invalid', 'No active user would be able to manage profiles after this change; keep "Manage profiles" on or give it to someone first.', {
-      permissions: ['Leaves nobody able to manage profiles'],
-    });
+/** Console permissions somebody active must always keep: losing the last holder locks the account out. */
+const LAST_HOLDER_GUARDED = [CONSOLE.manageUsersAndRoles, CONSOLE.manageProfiles];
+
+/**
+ * Moving every holder to `next` ("Save and apply", a rollback applied, "Apply to all holders"):
+ * holders on any older version may gain what `next` adds over theirs, so the actor must be able to
+ * grant all of it; an agent manager may not reach holders outside his subtree; and nobody may be
+ * left without the permissions that keep the account manageable.
+ */
+function assertMayApply(ctx: Principal, row: { id: number; name: string }, role: Role, next: readonly string[], action: string) {
+  const versions = [...holdersByVersion(row.id).keys()];
+  const added = new Set(versions.flatMap((v) => diffKeys(versionPermissions(row.id, v), next).added));
+  assertMayGrant(ctx, role, [...added], action);
+  if (manageableRoles(ctx) !== 'all' && versions.length) {
+    const reach = managedSubtree(ctx);
+    const outside = getDb()
+      .select({ loginName: t.users.loginName, groupId: t.users.groupId })
+      .from(t.userProfiles)
+      .innerJoin(t.users, eq(t.users.id, t.userProfiles.userId))
+      .where(eq(t.userProfiles.profileId, row.id))
+      .all()
+      .filter((u) => u.groupId === null || !reach.has(u.groupId));
+    if (outside.length) {
+      deny(
+        ctx,
+        action,
+        `"${row.name}" is held by ${outside.length} user(s) outside your group structure; save it for new users only, or ask an administrator to apply it.`,
+      );
+    }
+  }
+  for (const key of LAST_HOLDER_GUARDED) {
+    if (next.includes(key) || !versions.some((v) => versionPermissions(row.id, v).includes(key))) continue;
+    if (holdersAfter(activeCandidatesFor(ctx, key), row.id, next, key, ctx).length === 0) {
+      const label = ctx.catalog.permissionByKey.get(key)?.name ?? key;
+      throw new DalError('invalid', `No active user would hold "${label}" after this change; keep it on or give it to someone first.`, {
+        permissions: [`Leaves nobody with "${label}"`],
+      });
+    }
   }
 }
 
@@ -470,7 +504,7 @@ export function saveProfile({ ctx, input }: { ctx: Principal; input: unknown }):
   const before = versionPermissions(row.id, row.headVersion);
   assertMayGrant(ctx, role, diffKeys(before, permissions).added, 'edit profiles');
   assertNameFree(data.name, row.id);
-  if (data.mode === 'apply') assertSomeoneKeepsProfileManagement(ctx, row.id, before, permissions);
+  if (data.mode === 'apply') assertMayApply(ctx, row, role, permissions, 'edit profiles');
   return writeVersion(ctx, row, { ...data, permissions }, data.mode === 'apply' ? 'save-and-apply' : 'save-for-new-users');
 }
 
@@ -484,7 +518,7 @@ export function rollbackProfile({ ctx, input }: { ctx: Principal; input: unknown
   const permissions = assertValidPermissions(ctx, role, target);
   const before = versionPermissions(row.id, row.headVersion);
   assertMayGrant(ctx, role, diffKeys(before, permissions).added, 'roll back profiles');
-  if (data.mode === 'apply') assertSomeoneKeepsProfileManagement(ctx, row.id, before, permissions);
+  if (data.mode === 'apply') assertMayApply(ctx, row, role, permissions, 'roll back profiles');
   return writeVersion(
     ctx,
     row,
@@ -499,10 +533,7 @@ export function applyProfileToAll({ ctx, input }: { ctx: Principal; input: unkno
   const data = parseInput(versionedProfileInput, input);
   const row = visibleProfile(ctx, data.id, 'edit profiles');
   const head = versionPermissions(row.id, row.headVersion);
-  // Holders behind may gain what the current version adds: the actor must be able to grant it.
-  const oldest = Math.min(row.headVersion, ...holdersByVersion(row.id).keys());
-  const role = roleOf(ctx, row.roleKey);
-  assertMayGrant(ctx, role, diffKeys(versionPermissions(row.id, oldest), head).added, 'apply profiles');
+  assertMayApply(ctx, row, roleOf(ctx, row.roleKey), head, 'apply profiles');
   return writeTransaction((tx) => {
     const current = lockedProfile(tx, row.id, data.rowVersion);
     tx.update(t.profiles)

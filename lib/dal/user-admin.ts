@@ -9,7 +9,7 @@ import { handOutRefusal } from '@/lib/permissions/grant-rules';
 import { addOverrideInput, createUserInput, updateUserInput, userStatusInput } from '@/lib/schemas/users';
 import { z } from 'zod';
 import { writeAudit } from './audit';
-import { authorize, deny, reachOf, type Scope } from './authorize';
+import { authorize, deny, managedSubtree, reachOf, type Scope } from './authorize';
 import { DalError, parseInput } from './errors';
 import { readEffectiveInput, type Principal } from './principal';
 import { writeTransaction, type Tx } from './tx';
@@ -26,12 +26,27 @@ import {
 const accountWide = (ctx: Principal) => reachOf(ctx, CONSOLE.manageUsersAndRoles) === 'account';
 const granterOf = (ctx: Principal) => ({ holds: (k: string) => ctx.effective.explain.get(k)?.allowed ?? false, accountWide: accountWide(ctx) });
 
-/** An agent manager edits only users whose every role his permissions name. */
+/**
+ * An agent manager edits only users whose every role his permissions name, whose managed groups
+ * all lie inside his own reach, and who hold no console permission he lacks: never a peer or a
+ * superior whose password or groups he could then take over.
+ */
 function assertMayManageTarget(ctx: Principal, userId: number, action: string) {
   if (accountWide(ctx)) return;
   for (const h of heldProfiles(userId)) {
     const refusal = assignRefusal(ctx, h.roleKey, null);
     if (refusal) deny(ctx, action, `You may not manage this user: ${refusal}`);
+  }
+  const reach = managedSubtree(ctx);
+  if (managedGroupIds(userId).some((g) => !reach.has(g))) deny(ctx, action, 'You may not manage this user: he manages groups outside your group structure.');
+  const target = effectivePermissions(ctx.catalog, readEffectiveInput(userId));
+  const beyond = Object.values(CONSOLE).filter((k) => target.explain.get(k)?.allowed && !ctx.effective.explain.get(k)?.allowed);
+  if (beyond.length) {
+    deny(
+      ctx,
+      action,
+      `You may not manage this user: he holds ${beyond.map((k) => `"${ctx.catalog.permissionByKey.get(k)?.name ?? k}"`).join(', ')}, which you don't.`,
+    );
   }
 }
 
