@@ -12,6 +12,8 @@ export default defineConfig([
       // An UPDATE or DELETE without WHERE on the client object is always a bug here.
       'drizzle/enforce-delete-with-where': ['error', { drizzleObjectName: ['db', 'tx'] }],
       'drizzle/enforce-update-with-where': ['error', { drizzleObjectName: ['db', 'tx'] }],
+      // Dropping a field by destructuring it away is deliberate.
+      '@typescript-eslint/no-unused-vars': ['warn', { ignoreRestSiblings: true, argsIgnorePattern: '^_' }],
     },
   },
   {
