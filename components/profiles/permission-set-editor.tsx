@@ -117,8 +117,22 @@ export function PermissionSetEditor({
         <h2 id="details-title" className="sr-only">
           Details
         </h2>
-        <TextField id={`${kind}-name`} label="Name" value={name} maxLength={200} required onChange={(e) => setName(e.target.value)} error={error?.fields?.name?.[0]} />
-        <TextField id={`${kind}-description`} label="Description (optional)" value={description} maxLength={2000} onChange={(e) => setDescription(e.target.value)} />
+        <TextField
+          id={`${kind}-name`}
+          label="Name"
+          value={name}
+          maxLength={200}
+          required
+          onChange={(e) => setName(e.target.value)}
+          error={error?.fields?.name?.[0]}
+        />
+        <TextField
+          id={`${kind}-description`}
+          label="Description (optional)"
+          value={description}
+          maxLength={2000}
+          onChange={(e) => setDescription(e.target.value)}
+        />
         {rank ? (
           <TextField
             id="role-rank"
@@ -157,8 +171,8 @@ export function PermissionSetEditor({
           </Button>
         </div>
         <p className="text-xs text-slate-600">
-          &ldquo;Save and apply&rdquo; moves everyone holding {kind === 'role' ? "the role's default profile" : 'this profile'} to the new version. &ldquo;Save for new
-          users only&rdquo; keeps current holders on the version they have.
+          &ldquo;Save and apply&rdquo; moves everyone holding {kind === 'role' ? "the role's default profile" : 'this profile'} to the new version. &ldquo;Save
+          for new users only&rdquo; keeps current holders on the version they have.
         </p>
       </section>
 
@@ -170,18 +184,18 @@ export function PermissionSetEditor({
         pending={saving.isPending}
         onConfirm={() => pendingPreview && saving.mutate(pendingPreview.mode)}
       >
-        {pendingPreview ? <ImpactSummary impact={pendingPreview.impact} isNew={isNew} /> : null}
+        {pendingPreview ? <ImpactSummary impact={pendingPreview.impact} isNew={isNew} kind={kind} /> : null}
       </ConfirmDialog>
     </div>
   );
 }
 
-export function ImpactSummary({ impact, isNew }: { impact: ProfileImpact; isNew: boolean }) {
+export function ImpactSummary({ impact, isNew, kind }: { impact: ProfileImpact; isNew: boolean; kind: 'profile' | 'role' }) {
   return (
     <>
       <p>
         {isNew
-          ? 'New: nobody holds it yet.'
+          ? `A new ${kind}: nobody holds it yet.`
           : `${impact.affectedUsers} user${impact.affectedUsers === 1 ? '' : 's'} affected now (${impact.holders} hold${impact.holders === 1 ? 's' : ''} it${impact.holdersBehind ? `, ${impact.holdersBehind} of them on an older version` : ''}).`}
       </p>
       {impact.warnings.map((w) => (

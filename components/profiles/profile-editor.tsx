@@ -30,7 +30,10 @@ export function ProfileEditor({ profile, role, rolePermissions, defaults, saved 
           ? await saveProfileAction({ id: profile.id, rowVersion: profile.rowVersion, name, description, permissions, note, mode })
           : await createProfileAction({ roleKey: role.key, name, description, permissions, note });
         if (!r.ok) return r;
-        return { ok: true, data: { href: profile && 'version' in r.data ? `/profiles/${r.data.id}?saved=${r.data.version}` : `/profiles/${r.data.id}?created=1` } };
+        return {
+          ok: true,
+          data: { href: profile && 'version' in r.data ? `/profiles/${r.data.id}?saved=${r.data.version}` : `/profiles/${r.data.id}?created=1` },
+        };
       }}
     />
   );
