@@ -23,7 +23,7 @@ function seedCatalog(tx: Pick<DB, 'insert'>, catalog: Catalog) {
       .returning({ id: t.profiles.id })
       .get();
     tx.insert(t.profileVersions)
-      .values({ profileId: profile.id, version: 1, permissions: roleDefaults(role, enabled), note: 'Role defaults' })
+      .values({ profileId: profile.id, version: 1, permissions: roleDefaults(role, enabled), channels: role.channelDefaults, note: 'Role defaults' })
       .run();
     profileIds.set(role.name, profile.id);
   }
@@ -53,7 +53,7 @@ export async function seedDatabase(db: DB, catalog: Catalog, demoPassword: strin
         .returning({ id: t.profiles.id })
         .get();
       tx.insert(t.profileVersions)
-        .values({ profileId: mp.id, version: 1, permissions: [...managerPermissions], note: 'Demo' })
+        .values({ profileId: mp.id, version: 1, permissions: [...managerPermissions], channels: managerRole.channelDefaults, note: 'Demo' })
         .run();
       profileIds.set(demoManagerProfile.name, mp.id);
 

@@ -3,7 +3,9 @@
 import { useMutation } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
-import type { ActionResult, ProfileImpact, ProfilePermissionRow } from '@/lib/dal';
+import type { ActionResult, ChannelOption, ProfileImpact, ProfilePermissionRow } from '@/lib/dal';
+import type { Level } from '@/lib/permissions/channels';
+import { ChannelLevelsEditor } from './channel-levels-editor';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/dialog';
@@ -17,6 +19,7 @@ export interface SetFields {
   rank: number;
   note: string;
   permissions: string[];
+  channels: Record<string, Level>;
   mode: SaveMode;
 }
 
@@ -37,6 +40,7 @@ export function PermissionSetEditor({
   saved,
   preview,
   save,
+  channels,
 }: {
   kind: 'profile' | 'role';
   isNew: boolean;
@@ -47,8 +51,10 @@ export function PermissionSetEditor({
   rows: ProfilePermissionRow[];
   defaults: string[];
   saved: string[];
-  preview: (permissions: string[], mode: SaveMode) => Promise<ActionResult<ProfileImpact>>;
+  preview: (permissions: string[], mode: SaveMode, channels: Record<string, Level>) => Promise<ActionResult<ProfileImpact>>;
   save: (fields: SetFields) => Promise<ActionResult<{ href: string }>>;
+  /** Channel levels, for profiles: the options, the role's defaults and the saved version's. */
+  channels?: { options: ChannelOption[]; defaults: Record<string, Level>; saved: Record<string, Level> };
 }) {
   const router = useRouter();
   const [name, setName] = useState(initial.name);
@@ -58,6 +64,7 @@ export function PermissionSetEditor({
   const [pendingPreview, setPendingPreview] = useState<{ mode: SaveMode; impact: ProfileImpact } | null>(null);
   const [error, setError] = useState<{ message: string; conflict: boolean; fields?: Record<string, string[]> } | null>(null);
   const [status, setStatus] = useState<string | null>(null);
+  const [channelDraft, setChannelDraft] = useState<Record<string, Level>>(() => (channels ? { ...(isNew ? channels.defaults : channels.saved) } : {}));
   const permissions = usePermissionDraft({ rows, initial: isNew ? defaults : saved, defaults, saved, core, roleName, onChange: setStatus });
 
   const showError = (r: Extract<ActionResult, { ok: false }>) => {
@@ -67,7 +74,7 @@ export function PermissionSetEditor({
   const unreachable = { ok: false as const, error: 'The server could not be reached; nothing was saved. Try again.', code: 'unavailable' as const };
 
   const previewing = useMutation({
-    mutationFn: (mode: SaveMode) => preview(permissions.draft, mode).then((r) => ({ r, mode })),
+    mutationFn: (mode: SaveMode) => preview(permissions.draft, mode, channelDraft).then((r) => ({ r, mode })),
     onSuccess: ({ r, mode }) => {
       if (!r.ok) return showError(r);
       setError(null);
@@ -76,7 +83,7 @@ export function PermissionSetEditor({
     onError: () => showError(unreachable),
   });
   const saving = useMutation({
-    mutationFn: (mode: SaveMode) => save({ name, description, rank: rankValue, note, permissions: permissions.draft, mode }),
+    mutationFn: (mode: SaveMode) => save({ name, description, rank: rankValue, note, permissions: permissions.draft, channels: channelDraft, mode }),
     onSuccess: (r) => {
       setPendingPreview(null);
       if (!r.ok) return showError(r);
@@ -156,6 +163,9 @@ export function PermissionSetEditor({
         {permissions.restoreButton}
       </div>
       {permissions.list}
+      {channels && channels.options.length ? (
+        <ChannelLevelsEditor options={channels.options} value={channelDraft} saved={isNew ? {} : channels.saved} onChange={setChannelDraft} />
+      ) : null}
 
       <section aria-labelledby="save-title" className="sticky bottom-0 space-y-3 rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
         <h2 id="save-title" className="sr-only">

@@ -1,6 +1,7 @@
 'use client';
 
-import type { ProfilePermissionRow } from '@/lib/dal';
+import type { ChannelOption, ProfilePermissionRow } from '@/lib/dal';
+import type { Level } from '@/lib/permissions/channels';
 import { createProfileAction, previewProfileAction, saveProfileAction } from '@/app/(console)/profiles/actions';
 import { PermissionSetEditor } from './permission-set-editor';
 
@@ -11,9 +12,10 @@ export interface ProfileEditorProps {
   defaults: string[];
   /** What the saved version has on (empty for a new profile). */
   saved: string[];
+  channels: { options: ChannelOption[]; defaults: Record<string, Level>; saved: Record<string, Level> };
 }
 
-export function ProfileEditor({ profile, role, rolePermissions, defaults, saved }: ProfileEditorProps) {
+export function ProfileEditor({ profile, role, rolePermissions, defaults, saved, channels }: ProfileEditorProps) {
   return (
     <PermissionSetEditor
       kind="profile"
@@ -24,11 +26,14 @@ export function ProfileEditor({ profile, role, rolePermissions, defaults, saved 
       rows={rolePermissions}
       defaults={defaults}
       saved={saved}
-      preview={(permissions, mode) => previewProfileAction({ ...(profile ? { id: profile.id } : { roleKey: role.key }), permissions, mode })}
-      save={async ({ name, description, note, permissions, mode }) => {
+      channels={channels}
+      preview={(permissions, mode, levels) =>
+        previewProfileAction({ ...(profile ? { id: profile.id } : { roleKey: role.key }), permissions, channels: levels, mode })
+      }
+      save={async ({ name, description, note, permissions, channels: levels, mode }) => {
         const r = profile
-          ? await saveProfileAction({ id: profile.id, rowVersion: profile.rowVersion, name, description, permissions, note, mode })
-          : await createProfileAction({ roleKey: role.key, name, description, permissions, note });
+          ? await saveProfileAction({ id: profile.id, rowVersion: profile.rowVersion, name, description, permissions, channels: levels, note, mode })
+          : await createProfileAction({ roleKey: role.key, name, description, permissions, channels: levels, note });
         if (!r.ok) return r;
         return {
           ok: true,

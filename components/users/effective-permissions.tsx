@@ -1,5 +1,6 @@
 import type { UserAccess } from '@/lib/dal';
-import type { MissingReason, PermissionSource } from '@/lib/permissions/effective';
+import type { ChannelSource, MissingReason, PermissionSource } from '@/lib/permissions/effective';
+import { LEVEL_NAMES } from '@/lib/permissions/channels';
 import { DataTable } from '@/components/ui/table';
 
 const when = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
@@ -29,7 +30,14 @@ function missing(m: MissingReason): string {
 }
 
 /** Every permission he has with its sources, and for those he lacks, why. */
-export function EffectivePermissions({ permissions }: { permissions: UserAccess['permissions'] }) {
+function channelSource(s: ChannelSource): string {
+  const via = s.inheritedFrom ? ' (from its main channel)' : '';
+  return s.kind === 'profile'
+    ? `profile ${s.profileName}, version ${s.version}: ${LEVEL_NAMES[s.level]}${via}`
+    : `override by ${s.by}${s.expiresAt ? ` until ${when(s.expiresAt)}` : ''}: ${LEVEL_NAMES[s.level]}${via} (${s.reason})`;
+}
+
+export function EffectivePermissions({ permissions, channels }: { permissions: UserAccess['permissions']; channels: UserAccess['channels'] }) {
   const granted = permissions.filter((p) => p.allowed);
   const lacking = permissions.filter((p) => !p.allowed);
   return (
@@ -46,6 +54,17 @@ export function EffectivePermissions({ permissions }: { permissions: UserAccess[
           </tr>
         ))}
       </DataTable>
+      {channels.length ? (
+        <DataTable caption="Channel access" columns={['Channel', 'Level', 'From']}>
+          {channels.map((c) => (
+            <tr key={c.key}>
+              <td className="px-3 py-2">{c.parent ? <span className="pl-4">{c.name}</span> : <strong>{c.name}</strong>}</td>
+              <td className="px-3 py-2">{LEVEL_NAMES[c.level]}</td>
+              <td className="px-3 py-2 text-slate-600">{c.sources.length ? c.sources.map(channelSource).join('; ') : 'no profile gives access'}</td>
+            </tr>
+          ))}
+        </DataTable>
+      ) : null}
       <details className="rounded-lg border border-slate-200 bg-white p-3">
         <summary className="cursor-pointer font-medium">Permissions he lacks, and why ({lacking.length})</summary>
         <table className="mt-2 min-w-full text-sm">

@@ -1,6 +1,7 @@
 import { sqliteTable, integer, text, index, uniqueIndex, primaryKey } from 'drizzle-orm/sqlite-core';
 import { sql } from 'drizzle-orm';
 import { users } from './users';
+import { LEVELS, type Level } from '@/lib/permissions/channels';
 
 /**
  * Roles: the catalog's built-in roles (mirrored here so profiles can reference them) and
@@ -61,6 +62,8 @@ export const profileVersions = sqliteTable(
     version: integer('version').notNull(),
     /** JSON array of the configurable permission keys switched on. */
     permissions: text('permissions', { mode: 'json' }).$type<string[]>().notNull(),
+    /** JSON object: the channel levels this version sets (a sub-channel left out follows its main channel). */
+    channels: text('channels', { mode: 'json' }).$type<Record<string, Level>>().notNull().default(sql`'{}'`),
     note: text('note').notNull().default(''),
     createdBy: integer('created_by'),
     createdAt: integer('created_at', { mode: 'timestamp_ms' })
@@ -89,9 +92,9 @@ export const userProfiles = sqliteTable(
   (t) => [primaryKey({ columns: [t.userId, t.roleKey] }), index('user_profiles_profile_idx').on(t.profileId, t.userId)],
 );
 
-export const OVERRIDE_EFFECTS = ['grant', 'revoke'] as const;
+export const OVERRIDE_EFFECTS = ['grant', 'revoke', 'level'] as const;
 
-/** Per-user exceptions: grant or revoke one permission, with a reason and an optional expiry. */
+/** Per-user exceptions: grant or revoke one permission, or set one channel's level; with a reason and an optional expiry. */
 export const userOverrides = sqliteTable(
   'user_overrides',
   {
@@ -99,8 +102,11 @@ export const userOverrides = sqliteTable(
     userId: integer('user_id')
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
+    /** The permission; for a "level" override, the channel. */
     permissionKey: text('permission_key').notNull(),
     effect: text('effect', { enum: OVERRIDE_EFFECTS }).notNull(),
+    /** For a "level" override: the channel level it sets. */
+    level: text('level', { enum: LEVELS }),
     reason: text('reason').notNull(),
     expiresAt: integer('expires_at', { mode: 'timestamp_ms' }),
     createdBy: integer('created_by').notNull(),

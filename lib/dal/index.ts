@@ -23,6 +23,7 @@ export {
   profileVersionDiff,
   type ProfileSummary,
   type ProfileDetail,
+  type ChannelOption,
   type ProfilePermissionRow,
   type ProfileImpact,
   type ComparisonRow,

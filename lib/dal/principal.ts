@@ -36,6 +36,7 @@ export function readEffectiveInput(userId: number, now = Date.now()): EffectiveI
       roleKey: t.userProfiles.roleKey,
       version: t.profileVersions.version,
       enabled: t.profileVersions.permissions,
+      channels: t.profileVersions.channels,
     })
     .from(t.userProfiles)
     .innerJoin(t.profiles, eq(t.profiles.id, t.userProfiles.profileId))
@@ -54,6 +55,7 @@ export function readEffectiveInput(userId: number, now = Date.now()): EffectiveI
       id: t.userOverrides.id,
       permissionKey: t.userOverrides.permissionKey,
       effect: t.userOverrides.effect,
+      level: t.userOverrides.level,
       reason: t.userOverrides.reason,
       expiresAt: t.userOverrides.expiresAt,
       createdBy: t.users.name,

@@ -7,6 +7,7 @@ import { CONSOLE } from '@/lib/permissions/console';
 import { effectivePermissions } from '@/lib/permissions/effective';
 import { grantRefusal, type Granter } from '@/lib/permissions/grant-rules';
 import { diffKeys, profileProblems } from '@/lib/permissions/profile-rules';
+import { LEVEL_NAMES, levelRank, resolveChannelLevels, type ChannelSettings, type Level } from '@/lib/permissions/channels';
 import {
   compareProfilesInput,
   createProfileInput,
@@ -173,6 +174,52 @@ function versionPermissions(profileId: number, version: number): string[] {
   return row.permissions;
 }
 
+function versionChannels(profileId: number, version: number): ChannelSettings {
+  return (
+    getDb()
+      .select({ channels: t.profileVersions.channels })
+      .from(t.profileVersions)
+      .where(and(eq(t.profileVersions.profileId, profileId), eq(t.profileVersions.version, version)))
+      .get()?.channels ?? {}
+  );
+}
+
+function assertValidChannels(ctx: Principal, channels: ChannelSettings): ChannelSettings {
+  for (const key of Object.keys(channels)) {
+    if (!ctx.catalog.channelByKey.has(key)) throw new DalError('invalid', `There is no channel "${key}".`, { channels: [`Unknown channel "${key}"`] });
+  }
+  return Object.fromEntries(Object.entries(channels).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/** Nobody grants a channel level above the one he holds in that channel. */
+function assertMayGrantChannels(ctx: Principal, before: readonly ChannelSettings[], next: ChannelSettings, action: string) {
+  const after = resolveChannelLevels(ctx.catalog.channels, next);
+  const earlier = before.map((b) => resolveChannelLevels(ctx.catalog.channels, b));
+  const refusals: string[] = [];
+  for (const c of ctx.catalog.channels) {
+    const level = after.get(c.key)!.level;
+    const raised = earlier.length === 0 ? levelRank(level) > 0 : earlier.some((e) => levelRank(level) > levelRank(e.get(c.key)!.level));
+    const mine = ctx.effective.channels.get(c.key)?.level ?? 'none';
+    if (raised && levelRank(level) > levelRank(mine)) refusals.push(`You hold "${LEVEL_NAMES[mine]}" in ${c.name}, so you can't give "${LEVEL_NAMES[level]}".`);
+  }
+  if (refusals.length) deny(ctx, action, refusals.join(' '));
+}
+
+/** Channel changes between two versions, as readable lines: raised, and lowered. */
+function channelChanges(ctx: Principal, from: ChannelSettings, to: ChannelSettings) {
+  const a = resolveChannelLevels(ctx.catalog.channels, from);
+  const b = resolveChannelLevels(ctx.catalog.channels, to);
+  const raised: string[] = [];
+  const lowered: string[] = [];
+  for (const c of ctx.catalog.channels) {
+    const x = a.get(c.key)!.level;
+    const y = b.get(c.key)!.level;
+    if (x === y) continue;
+    (levelRank(y) > levelRank(x) ? raised : lowered).push(`${c.name}: ${LEVEL_NAMES[x]} → ${LEVEL_NAMES[y]}`);
+  }
+  return { raised, lowered };
+}
+
 /** Holders by the version they are on: their own, unless "Save and apply" raised the floor. */
 function holdersByVersion(profileId: number): Map<number, number> {
   const rows = getDb()
@@ -193,10 +240,21 @@ export interface ProfilePermissionRow extends RolePermission {
   grantRefusal: string | null;
 }
 
+export interface ChannelOption {
+  key: string;
+  name: string;
+  parent: string | null;
+  /** The actor's own level there: nobody grants above it. */
+  mine: Level;
+}
+
 export interface ProfileDetail extends ProfileSummary {
   rowVersion: number;
   floorVersion: number;
   permissions: string[];
+  channels: ChannelSettings;
+  channelDefaults: ChannelSettings;
+  channelOptions: ChannelOption[];
   core: { key: string; name: string }[];
   rolePermissions: ProfilePermissionRow[];
   defaults: string[];
@@ -220,6 +278,10 @@ function rolePermissionRows(ctx: Principal, role: Role): { rows: ProfilePermissi
   return { rows, defaults };
 }
 
+function channelOptions(ctx: Principal): ChannelOption[] {
+  return ctx.catalog.channels.map((c) => ({ key: c.key, name: c.name, parent: c.parent, mine: ctx.effective.channels.get(c.key)?.level ?? 'none' }));
+}
+
 export function getProfile({ ctx, input }: { ctx: Principal; input: unknown }): ProfileDetail {
   requireProfileArea(ctx, 'see profiles');
   const { id } = parseInput(profileIdInput, input);
@@ -241,6 +303,9 @@ export function getProfile({ ctx, input }: { ctx: Principal; input: unknown }): 
     rowVersion: row.rowVersion,
     floorVersion: row.floorVersion,
     permissions: versionPermissions(id, row.headVersion),
+    channels: versionChannels(id, row.headVersion),
+    channelDefaults: role.channelDefaults,
+    channelOptions: channelOptions(ctx),
     core: role.core,
     rolePermissions: rows,
     defaults,
@@ -255,7 +320,15 @@ export function newProfileDraft({ ctx, input }: { ctx: Principal; input: unknown
   if (!mayManageRole(roles, roleKey)) throw new DalError('not-found', `There is no role "${roleKey}" you can add profiles to.`);
   const role = roleOf(ctx, roleKey);
   const { rows, defaults } = rolePermissionRows(ctx, role);
-  return { roleKey: role.key, roleName: role.name, core: role.core, rolePermissions: rows, defaults };
+  return {
+    roleKey: role.key,
+    roleName: role.name,
+    core: role.core,
+    rolePermissions: rows,
+    defaults,
+    channelDefaults: role.channelDefaults,
+    channelOptions: channelOptions(ctx),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -304,7 +377,14 @@ function activeCandidatesFor(ctx: Principal, key: string): number[] {
   return [...new Set([...candidates, ...granted])];
 }
 
-function impactOf(ctx: Principal, profileId: number | null, current: readonly string[], next: readonly string[], mode: 'apply' | 'new-users'): ProfileImpact {
+function impactOf(
+  ctx: Principal,
+  profileId: number | null,
+  current: readonly string[],
+  next: readonly string[],
+  mode: 'apply' | 'new-users',
+  channels: { from: ChannelSettings; to: ChannelSettings } = { from: {}, to: {} },
+): ProfileImpact {
   const name = (k: string) => ctx.catalog.permissionByKey.get(k)?.name ?? k;
   const { added, removed } = diffKeys(current, next);
   const byVersion = profileId ? holdersByVersion(profileId) : new Map<number, number>();
@@ -334,8 +414,8 @@ function impactOf(ctx: Principal, profileId: number | null, current: readonly st
     affectedUsers: mode === 'apply' ? holders : 0,
     holders,
     holdersBehind,
-    gains: added.map(name),
-    losses: removed.map(name),
+    gains: [...added.map(name), ...channelChanges(ctx, channels.from, channels.to).raised],
+    losses: [...removed.map(name), ...channelChanges(ctx, channels.from, channels.to).lowered],
     warnings,
   };
 }
@@ -347,13 +427,15 @@ export function previewProfileChange({ ctx, input }: { ctx: Principal; input: un
     const row = visibleProfile(ctx, data.id, 'edit profiles');
     const role = roleOf(ctx, row.roleKey);
     const next = assertValidPermissions(ctx, role, data.permissions);
-    return impactOf(ctx, row.id, versionPermissions(row.id, row.headVersion), next, data.mode);
+    const from = versionChannels(row.id, row.headVersion);
+    return impactOf(ctx, row.id, versionPermissions(row.id, row.headVersion), next, data.mode, { from, to: assertValidChannels(ctx, data.channels ?? from) });
   }
   const roles = requireProfileArea(ctx, 'add profiles');
   if (!data.roleKey || !mayManageRole(roles, data.roleKey))
     throw new DalError('invalid', 'Choose a role for the new profile.', { roleKey: ['Role is required'] });
-  const next = assertValidPermissions(ctx, roleOf(ctx, data.roleKey), data.permissions);
-  return impactOf(ctx, null, [], next, data.mode);
+  const role = roleOf(ctx, data.roleKey);
+  const next = assertValidPermissions(ctx, role, data.permissions);
+  return impactOf(ctx, null, [], next, data.mode, { from: {}, to: assertValidChannels(ctx, data.channels ?? role.channelDefaults) });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -368,8 +450,8 @@ function assertNameFree(name: string, exceptId?: number) {
   if (clash && clash.id !== exceptId) throw new DalError('invalid', `A profile named "${name}" already exists.`, { name: ['Name is already taken'] });
 }
 
-function snapshotOf(row: { name: string; description: string; roleKey: string }, version: number, permissions: readonly string[]) {
-  return { name: row.name, description: row.description, role: row.roleKey, version, permissions: [...permissions] };
+function snapshotOf(row: { name: string; description: string; roleKey: string }, version: number, permissions: readonly string[], channels?: ChannelSettings) {
+  return { name: row.name, description: row.description, role: row.roleKey, version, permissions: [...permissions], ...(channels ? { channels } : {}) };
 }
 
 /** Inside the transaction: the row must still be at the version the actor saw. */
@@ -392,12 +474,14 @@ export function createProfile({ ctx, input }: { ctx: Principal; input: unknown }
   if (!mayManageRole(roles, data.roleKey)) deny(ctx, 'add profiles', `You may not add profiles to the role "${data.roleKey}".`);
   const role = roleOf(ctx, data.roleKey);
   const permissions = assertValidPermissions(ctx, role, data.permissions);
+  const channels = assertValidChannels(ctx, data.channels ?? role.channelDefaults);
   assertMayGrant(ctx, role, permissions, 'add profiles');
+  assertMayGrantChannels(ctx, [], channels, 'add profiles');
   assertNameFree(data.name);
   return writeTransaction((tx) => {
     const row = tx.insert(t.profiles).values({ name: data.name, description: data.description, roleKey: role.key, updatedBy: ctx.userId }).returning().get();
-    tx.insert(t.profileVersions).values({ profileId: row.id, version: 1, permissions, note: data.note, createdBy: ctx.userId }).run();
-    writeAudit(tx, ctx, { entityType: 'profile', entityId: row.id, entityName: row.name, action: 'create', after: snapshotOf(row, 1, permissions) });
+    tx.insert(t.profileVersions).values({ profileId: row.id, version: 1, permissions, channels, note: data.note, createdBy: ctx.userId }).run();
+    writeAudit(tx, ctx, { entityType: 'profile', entityId: row.id, entityName: row.name, action: 'create', after: snapshotOf(row, 1, permissions, channels) });
     return { id: row.id };
   });
 }
@@ -422,14 +506,25 @@ export function duplicateProfile({ ctx, input }: { ctx: Principal; input: unknow
 function writeVersion(
   ctx: Principal,
   row: typeof t.profiles.$inferSelect,
-  fields: { name: string; description: string; permissions: string[]; note: string; mode: 'apply' | 'new-users'; rowVersion: number },
+  fields: {
+    name: string;
+    description: string;
+    permissions: string[];
+    channels: ChannelSettings;
+    note: string;
+    mode: 'apply' | 'new-users';
+    rowVersion: number;
+  },
   action: string,
 ) {
   const before = versionPermissions(row.id, row.headVersion);
+  const beforeChannels = versionChannels(row.id, row.headVersion);
   return writeTransaction((tx) => {
     const current = lockedProfile(tx, row.id, fields.rowVersion);
     const version = current.headVersion + 1;
-    tx.insert(t.profileVersions).values({ profileId: row.id, version, permissions: fields.permissions, note: fields.note, createdBy: ctx.userId }).run();
+    tx.insert(t.profileVersions)
+      .values({ profileId: row.id, version, permissions: fields.permissions, channels: fields.channels, note: fields.note, createdBy: ctx.userId })
+      .run();
     tx.update(t.profiles)
       .set({
         name: fields.name,
@@ -447,8 +542,11 @@ function writeVersion(
       entityId: row.id,
       entityName: fields.name,
       action,
-      before: snapshotOf(current, current.headVersion, before),
-      after: { ...snapshotOf({ ...current, name: fields.name, description: fields.description }, version, fields.permissions), mode: fields.mode },
+      before: snapshotOf(current, current.headVersion, before, beforeChannels),
+      after: {
+        ...snapshotOf({ ...current, name: fields.name, description: fields.description }, version, fields.permissions, fields.channels),
+        mode: fields.mode,
+      },
     });
     return { id: row.id, version };
   });
@@ -463,10 +561,17 @@ const LAST_HOLDER_GUARDED = [CONSOLE.manageUsersAndRoles, CONSOLE.manageProfiles
  * grant all of it; an agent manager may not reach holders outside his subtree; and nobody may be
  * left without the permissions that keep the account manageable.
  */
-function assertMayApply(ctx: Principal, row: { id: number; name: string }, role: Role, next: readonly string[], action: string) {
+function assertMayApply(ctx: Principal, row: { id: number; name: string }, role: Role, next: readonly string[], nextChannels: ChannelSettings, action: string) {
   const versions = [...holdersByVersion(row.id).keys()];
   const added = new Set(versions.flatMap((v) => diffKeys(versionPermissions(row.id, v), next).added));
   assertMayGrant(ctx, role, [...added], action);
+  if (versions.length)
+    assertMayGrantChannels(
+      ctx,
+      versions.map((v) => versionChannels(row.id, v)),
+      nextChannels,
+      action,
+    );
   if (manageableRoles(ctx) !== 'all' && versions.length) {
     const reach = managedSubtree(ctx);
     const outside = getDb()
@@ -502,10 +607,13 @@ export function saveProfile({ ctx, input }: { ctx: Principal; input: unknown }):
   const role = roleOf(ctx, row.roleKey);
   const permissions = assertValidPermissions(ctx, role, data.permissions);
   const before = versionPermissions(row.id, row.headVersion);
+  const beforeChannels = versionChannels(row.id, row.headVersion);
+  const channels = assertValidChannels(ctx, data.channels ?? beforeChannels);
   assertMayGrant(ctx, role, diffKeys(before, permissions).added, 'edit profiles');
+  assertMayGrantChannels(ctx, [beforeChannels], channels, 'edit profiles');
   assertNameFree(data.name, row.id);
-  if (data.mode === 'apply') assertMayApply(ctx, row, role, permissions, 'edit profiles');
-  return writeVersion(ctx, row, { ...data, permissions }, data.mode === 'apply' ? 'save-and-apply' : 'save-for-new-users');
+  if (data.mode === 'apply') assertMayApply(ctx, row, role, permissions, channels, 'edit profiles');
+  return writeVersion(ctx, row, { ...data, permissions, channels }, data.mode === 'apply' ? 'save-and-apply' : 'save-for-new-users');
 }
 
 export function rollbackProfile({ ctx, input }: { ctx: Principal; input: unknown }): { id: number; version: number } {
@@ -516,13 +624,23 @@ export function rollbackProfile({ ctx, input }: { ctx: Principal; input: unknown
   const target = versionPermissions(row.id, data.version);
   // The catalog may have changed since: the old version must still be a valid profile.
   const permissions = assertValidPermissions(ctx, role, target);
+  const channels = assertValidChannels(ctx, versionChannels(row.id, data.version));
   const before = versionPermissions(row.id, row.headVersion);
   assertMayGrant(ctx, role, diffKeys(before, permissions).added, 'roll back profiles');
-  if (data.mode === 'apply') assertMayApply(ctx, row, role, permissions, 'roll back profiles');
+  assertMayGrantChannels(ctx, [versionChannels(row.id, row.headVersion)], channels, 'roll back profiles');
+  if (data.mode === 'apply') assertMayApply(ctx, row, role, permissions, channels, 'roll back profiles');
   return writeVersion(
     ctx,
     row,
-    { name: row.name, description: row.description, permissions, note: `Rolled back to version ${data.version}`, mode: data.mode, rowVersion: data.rowVersion },
+    {
+      name: row.name,
+      description: row.description,
+      permissions,
+      channels,
+      note: `Rolled back to version ${data.version}`,
+      mode: data.mode,
+      rowVersion: data.rowVersion,
+    },
     'roll-back',
   );
 }
@@ -533,7 +651,7 @@ export function applyProfileToAll({ ctx, input }: { ctx: Principal; input: unkno
   const data = parseInput(versionedProfileInput, input);
   const row = visibleProfile(ctx, data.id, 'edit profiles');
   const head = versionPermissions(row.id, row.headVersion);
-  assertMayApply(ctx, row, roleOf(ctx, row.roleKey), head, 'apply profiles');
+  assertMayApply(ctx, row, roleOf(ctx, row.roleKey), head, versionChannels(row.id, row.headVersion), 'apply profiles');
   return writeTransaction((tx) => {
     const current = lockedProfile(tx, row.id, data.rowVersion);
     tx.update(t.profiles)
@@ -634,5 +752,6 @@ export function profileVersionDiff({ ctx, input }: { ctx: Principal; input: unkn
   const row = visibleProfile(ctx, data.id, 'see profiles');
   const { added, removed } = diffKeys(versionPermissions(row.id, data.from), versionPermissions(row.id, data.to));
   const name = (k: string) => ctx.catalog.permissionByKey.get(k)?.name ?? k;
-  return { from: data.from, to: data.to, added: added.map(name), removed: removed.map(name) };
+  const channels = channelChanges(ctx, versionChannels(row.id, data.from), versionChannels(row.id, data.to));
+  return { from: data.from, to: data.to, added: [...added.map(name), ...channels.raised], removed: [...removed.map(name), ...channels.lowered] };
 }

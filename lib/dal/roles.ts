@@ -238,7 +238,9 @@ export function createRole({ ctx, input }: { ctx: Principal; input: unknown }): 
       .values({ name: data.name, description: `Default profile of the ${data.name} role`, roleKey: key, isDefault: true, updatedBy: ctx.userId })
       .returning({ id: t.profiles.id })
       .get();
-    tx.insert(t.profileVersions).values({ profileId: profile.id, version: 1, permissions: keys, note: 'Role defaults', createdBy: ctx.userId }).run();
+    tx.insert(t.profileVersions)
+      .values({ profileId: profile.id, version: 1, permissions: keys, channels: base.channelDefaults, note: 'Role defaults', createdBy: ctx.userId })
+      .run();
     writeAudit(tx, ctx, {
       entityType: 'role',
       entityId: key,
@@ -283,11 +285,12 @@ export function updateRole({ ctx, input }: { ctx: Principal; input: unknown }): 
   if (!profile) throw new DalError('conflict', 'This role has lost its default profile; reload.');
   const keys = checkedDefaults(ctx, base, data.defaults, row.defaults ?? [], 'edit roles');
   assertNamesFree(data.name, role.key, profile.id);
-  const before = db
+  const head = db
     .select()
     .from(t.profileVersions)
     .where(and(eq(t.profileVersions.profileId, profile.id), eq(t.profileVersions.version, profile.headVersion)))
-    .get()!.permissions;
+    .get()!;
+  const before = head.permissions;
   return writeTransaction((tx) => {
     const current = tx.select().from(t.roles).where(eq(t.roles.key, role.key)).get();
     if (!current || current.rowVersion !== data.rowVersion)
@@ -301,7 +304,9 @@ export function updateRole({ ctx, input }: { ctx: Principal; input: unknown }): 
       .run();
     const p = tx.select().from(t.profiles).where(eq(t.profiles.id, profile.id)).get()!;
     const version = p.headVersion + 1;
-    tx.insert(t.profileVersions).values({ profileId: p.id, version, permissions: keys, note: 'Role defaults changed', createdBy: ctx.userId }).run();
+    tx.insert(t.profileVersions)
+      .values({ profileId: p.id, version, permissions: keys, channels: head.channels, note: 'Role defaults changed', createdBy: ctx.userId })
+      .run();
     tx.update(t.profiles)
       .set({
         name: p.name === current.name ? data.name : p.name,

@@ -5,8 +5,9 @@ import { getDb } from '@/db/client';
 import * as t from '@/db/schema';
 import { roleDefaults } from '@/lib/permissions/catalog';
 import { CONSOLE, USER_LIST_PERMISSIONS } from '@/lib/permissions/console';
-import { effectivePermissions, type Explanation } from '@/lib/permissions/effective';
+import { effectivePermissions, type ChannelExplanation, type Explanation } from '@/lib/permissions/effective';
 import { grantRefusal } from '@/lib/permissions/grant-rules';
+import { LEVEL_NAMES, levelRank, resolveChannelLevels } from '@/lib/permissions/channels';
 import { writeAudit } from './audit';
 import { authorize, deny, reachOf, type Scope } from './authorize';
 import { DalError, parseInput } from './errors';
@@ -60,6 +61,7 @@ export interface UserAccess {
   user: { id: number; name: string; loginName: string; email: string; nickname: string; status: 'active' | 'deactivated'; groupName: string | null };
   profiles: (ReturnType<typeof heldProfiles>[number] & { handlesConversations: boolean })[];
   permissions: (Explanation & { name: string; category: string })[];
+  channels: (ChannelExplanation & { name: string; parent: string | null })[];
   /** Profiles the actor may assign to this user, by role. */
   assignable: { id: number; name: string; roleKey: string; roleName: string }[];
   isSelf: boolean;
@@ -96,6 +98,7 @@ export function getUserAccess({ ctx, input }: { ctx: Principal; input: unknown }
     },
     profiles: heldProfiles(id).map((h) => ({ ...h, handlesConversations: ctx.catalog.roleByKey.get(h.roleKey)?.handlesConversations ?? false })),
     permissions: ctx.catalog.permissions.map((meta) => ({ ...effective.explain.get(meta.key)!, name: meta.name, category: meta.category })),
+    channels: ctx.catalog.channels.map((c) => ({ ...effective.channels.get(c.key)!, name: c.name, parent: c.parent })),
     assignable,
     isSelf: id === ctx.userId,
   };
@@ -124,12 +127,12 @@ export function assignRefusal(ctx: Principal, roleKey: string, targetRoles: Set<
 /** A profile's current permissions, and the no-escalation refusals for handing them out. */
 export function profileGrants(ctx: Principal, profile: { id: number; roleKey: string; headVersion: number }) {
   const role = ctx.catalog.roleByKey.get(profile.roleKey);
-  const permissions =
-    getDb()
-      .select({ permissions: t.profileVersions.permissions })
-      .from(t.profileVersions)
-      .where(and(eq(t.profileVersions.profileId, profile.id), eq(t.profileVersions.version, profile.headVersion)))
-      .get()?.permissions ?? [];
+  const version = getDb()
+    .select({ permissions: t.profileVersions.permissions, channels: t.profileVersions.channels })
+    .from(t.profileVersions)
+    .where(and(eq(t.profileVersions.profileId, profile.id), eq(t.profileVersions.version, profile.headVersion)))
+    .get();
+  const permissions = version?.permissions ?? [];
   if (!role) return { permissions, refusals: [`There is no role "${profile.roleKey}".`] };
   const defaults = new Set(roleDefaults(role, enabledFeatures()));
   const granter = {
@@ -137,6 +140,13 @@ export function profileGrants(ctx: Principal, profile: { id: number; roleKey: st
     accountWide: reachOf(ctx, CONSOLE.manageUsersAndRoles) === 'account',
   };
   const refusals = permissions.map((k) => grantRefusal(granter, role, k, defaults)).filter((r): r is string => r !== null);
+  // Channel levels too: nobody hands out a level above his own in that channel.
+  for (const [key, { level }] of resolveChannelLevels(ctx.catalog.channels, version?.channels ?? {})) {
+    const mine = ctx.effective.channels.get(key)?.level ?? 'none';
+    if (levelRank(level) > levelRank(mine)) {
+      refusals.push(`You hold "${LEVEL_NAMES[mine]}" in ${ctx.catalog.channelByKey.get(key)?.name ?? key}, so you can't give "${LEVEL_NAMES[level]}".`);
+    }
+  }
   return { permissions, refusals };
 }
 

@@ -6,6 +6,7 @@ import { hashPassword } from '@/lib/auth/password';
 import { CONSOLE } from '@/lib/permissions/console';
 import { effectivePermissions } from '@/lib/permissions/effective';
 import { handOutRefusal } from '@/lib/permissions/grant-rules';
+import { LEVEL_NAMES, levelRank } from '@/lib/permissions/channels';
 import { addOverrideInput, createUserInput, updateUserInput, userStatusInput } from '@/lib/schemas/users';
 import { z } from 'zod';
 import { writeAudit } from './audit';
@@ -125,6 +126,9 @@ function managedGroupIds(userId: number): number[] {
     .map((g) => g.id)
     .sort((a, b) => a - b);
 }
+
+/** Revoking this from the last active holder would lock the account out of managing users. */
+const LAST_GUARDED = [CONSOLE.manageUsersAndRoles] as const;
 
 const AGENT_ONLY = 'Max chats and skills are for users with an agent profile.';
 /** Max chats and skills apply to roles that handle conversations (LivePerson's Agent, and roles based on it). */
@@ -330,6 +334,7 @@ export function listOverrides({ ctx, input }: { ctx: Principal; input: unknown }
       id: t.userOverrides.id,
       permissionKey: t.userOverrides.permissionKey,
       effect: t.userOverrides.effect,
+      level: t.userOverrides.level,
       reason: t.userOverrides.reason,
       expiresAt: t.userOverrides.expiresAt,
       createdByName: t.users.name,
@@ -341,7 +346,10 @@ export function listOverrides({ ctx, input }: { ctx: Principal; input: unknown }
     .all()
     .map((o) => ({
       ...o,
-      permissionName: ctx.catalog.permissionByKey.get(o.permissionKey)?.name ?? o.permissionKey,
+      permissionName:
+        o.effect === 'level'
+          ? `${ctx.catalog.channelByKey.get(o.permissionKey)?.name ?? o.permissionKey}: ${o.level ? LEVEL_NAMES[o.level] : ''}`
+          : (ctx.catalog.permissionByKey.get(o.permissionKey)?.name ?? o.permissionKey),
       expiresAt: o.expiresAt?.getTime() ?? null,
       createdAt: o.createdAt.getTime(),
       expired: o.expiresAt !== null && o.expiresAt.getTime() <= Date.now(),
@@ -354,34 +362,60 @@ export function addOverride({ ctx, input }: { ctx: Principal; input: unknown }):
   const user = reachableUser(ctx, scope, data.userId);
   assertMayManageTarget(ctx, user.id, 'set overrides');
   if (user.id === ctx.userId) deny(ctx, 'set overrides', 'Nobody sets overrides on himself; ask another administrator.');
-  const meta = ctx.catalog.permissionByKey.get(data.permissionKey);
-  if (!meta) throw new DalError('invalid', `There is no permission "${data.permissionKey}".`, { permissionKey: ['Unknown permission'] });
   if (data.expiresAt && data.expiresAt.getTime() <= Date.now())
     throw new DalError('invalid', 'The expiry must be in the future.', { expiresAt: ['Expiry is in the past'] });
-  const targetInput = readEffectiveInput(user.id);
-  const coreOfTarget = targetInput.profiles.some((p) => ctx.catalog.roleByKey.get(p.roleKey)?.coreKeys.has(meta.key));
-  if (data.effect === 'revoke' && coreOfTarget) {
-    throw new DalError('invalid', `"${meta.name}" is a core permission of his role: it cannot be revoked.`, { permissionKey: ['Core permission'] });
-  }
-  if (data.effect === 'grant') {
-    // Same rule as profiles; with no role to lend a baseline, only account-wide admins grant work permissions they lack.
-    const refusal = handOutRefusal(granterOf(ctx), meta.key, meta.name, false);
-    if (refusal) deny(ctx, 'set overrides', refusal);
-  } else if (meta.key === CONSOLE.manageUsersAndRoles && user.status === 'active' && !someoneElseManagesUsers(ctx, user.id)) {
-    throw new DalError('invalid', `${user.name} is the last active user who can manage users; revoking it would leave nobody able to.`);
+  let subject: string;
+  if (data.effect === 'level') {
+    const channel = ctx.catalog.channelByKey.get(data.permissionKey);
+    if (!channel) throw new DalError('invalid', `There is no channel "${data.permissionKey}".`, { permissionKey: ['Unknown channel'] });
+    if (!data.level) throw new DalError('invalid', 'Choose the level to set.', { level: ['Level is required'] });
+    const mine = ctx.effective.channels.get(channel.key)?.level ?? 'none';
+    if (levelRank(data.level) > levelRank(mine))
+      deny(ctx, 'set overrides', `You hold "${LEVEL_NAMES[mine]}" in ${channel.name}, so you can't give "${LEVEL_NAMES[data.level]}".`);
+    subject = channel.key;
+  } else {
+    const meta = ctx.catalog.permissionByKey.get(data.permissionKey);
+    if (!meta) throw new DalError('invalid', `There is no permission "${data.permissionKey}".`, { permissionKey: ['Unknown permission'] });
+    const targetInput = readEffectiveInput(user.id);
+    const coreOfTarget = targetInput.profiles.some((p) => ctx.catalog.roleByKey.get(p.roleKey)?.coreKeys.has(meta.key));
+    if (data.effect === 'revoke' && coreOfTarget) {
+      throw new DalError('invalid', `"${meta.name}" is a core permission of his role: it cannot be revoked.`, { permissionKey: ['Core permission'] });
+    }
+    if (data.effect === 'grant') {
+      // Same rule as profiles; with no role to lend a baseline, only account-wide admins grant work permissions they lack.
+      const refusal = handOutRefusal(granterOf(ctx), meta.key, meta.name, false);
+      if (refusal) deny(ctx, 'set overrides', refusal);
+    } else if ((LAST_GUARDED as readonly string[]).includes(meta.key) && user.status === 'active' && !someoneElseManagesUsers(ctx, user.id)) {
+      throw new DalError('invalid', `${user.name} is the last active user who can manage users; revoking it would leave nobody able to.`);
+    }
+    subject = meta.key;
   }
   return writeTransaction((tx) => {
     const row = tx
       .insert(t.userOverrides)
-      .values({ userId: user.id, permissionKey: meta.key, effect: data.effect, reason: data.reason, expiresAt: data.expiresAt, createdBy: ctx.userId })
+      .values({
+        userId: user.id,
+        permissionKey: subject,
+        effect: data.effect,
+        level: data.effect === 'level' ? data.level : null,
+        reason: data.reason,
+        expiresAt: data.expiresAt,
+        createdBy: ctx.userId,
+      })
       .returning({ id: t.userOverrides.id })
       .get();
     writeAudit(tx, ctx, {
       entityType: 'user',
       entityId: user.id,
       entityName: user.loginName,
-      action: data.effect === 'grant' ? 'grant-permission' : 'revoke-permission',
-      after: { permission: meta.key, effect: data.effect, reason: data.reason, expiresAt: data.expiresAt?.toISOString() ?? null },
+      action: data.effect === 'grant' ? 'grant-permission' : data.effect === 'revoke' ? 'revoke-permission' : 'set-channel-level',
+      after: {
+        [data.effect === 'level' ? 'channel' : 'permission']: subject,
+        effect: data.effect,
+        ...(data.effect === 'level' ? { level: data.level } : {}),
+        reason: data.reason,
+        expiresAt: data.expiresAt?.toISOString() ?? null,
+      },
     });
     return { id: row.id };
   });

@@ -21,6 +21,14 @@ export const permissionMetaSchema = z.strictObject({
 
 export const defaultStateSchema = z.enum(['on', 'off', 'account']);
 
+export const levelSchema = z.enum(['none', 'view', 'manage-conversations', 'manage-settings']);
+
+export const channelSchema = z.strictObject({
+  key,
+  name: z.string().min(1),
+  children: z.array(z.strictObject({ key, name: z.string().min(1) })).default([]),
+});
+
 export const rolePermissionSchema = z.strictObject({
   key,
   name: z.string().min(1),
@@ -46,6 +54,8 @@ export const roleSchema = z.strictObject({
   handlesConversations: z.boolean().default(false),
   core: z.array(corePermissionSchema),
   permissions: z.array(rolePermissionSchema).min(1),
+  /** Default level per channel for the role's new profiles; a sub-channel left out follows its main channel. */
+  channelDefaults: z.record(key, levelSchema).default({}),
 });
 
 export const catalogSchema = z.strictObject({
@@ -53,6 +63,8 @@ export const catalogSchema = z.strictObject({
   title: z.string().min(1),
   features: z.array(featureSchema),
   permissions: z.record(key, permissionMetaSchema),
+  /** Main channels with their sub-channels. */
+  channels: z.array(channelSchema).default([]),
   roles: z.array(roleSchema).min(1),
 });
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { catalogSchema, type CatalogInput, type DefaultState } from './catalog-schema';
+import type { Channel, ChannelSettings } from './channels';
 
 export interface Feature {
   key: string;
@@ -32,6 +33,7 @@ export interface Role {
   permissions: RolePermission[];
   permissionByKey: ReadonlyMap<string, RolePermission>;
   coreKeys: ReadonlySet<string>;
+  channelDefaults: ChannelSettings;
 }
 
 export interface PermissionMeta {
@@ -54,6 +56,8 @@ export interface Catalog {
   roleByKey: ReadonlyMap<string, Role>;
   permissions: PermissionMeta[];
   permissionByKey: ReadonlyMap<string, PermissionMeta>;
+  channels: Channel[];
+  channelByKey: ReadonlyMap<string, Channel>;
   topRank: number;
 }
 
@@ -95,6 +99,15 @@ export function loadCatalog(input: CatalogInput | unknown): Catalog {
       problems.push(`permissions.${key}: unknown feature "${meta.feature}"`);
     }
   }
+
+  const channels: Channel[] = [];
+  for (const main of raw.channels) {
+    channels.push({ key: main.key, name: main.name, parent: null, index: channels.length });
+    for (const sub of main.children) channels.push({ key: sub.key, name: sub.name, parent: main.key, index: channels.length });
+  }
+  const channelByKey = new Map(channels.map((c) => [c.key, c]));
+  if (channelByKey.size !== channels.length) problems.push('channels: two channels share a key');
+  for (const key of channelByKey.keys()) if (Object.hasOwn(raw.permissions, key)) problems.push(`channels.${key}: a permission has the same key`);
 
   const permissionKeys = Object.keys(raw.permissions);
   const bitOf = new Map(permissionKeys.map((k, i) => [k, i]));
@@ -144,11 +157,15 @@ export function loadCatalog(input: CatalogInput | unknown): Catalog {
         requires: p.requires ?? [],
       });
     }
+    for (const channel of Object.keys(role.channelDefaults)) {
+      if (!channelByKey.has(channel)) problems.push(`${where}, channelDefaults: unknown channel "${channel}"`);
+    }
     roles.push({
       key: role.key,
       name: role.name,
       rank: role.rank,
       scope: role.scope,
+      channelDefaults: role.channelDefaults,
       handlesConversations: role.handlesConversations,
       builtIn: true,
       baseRoleKey: role.key,
@@ -181,6 +198,8 @@ export function loadCatalog(input: CatalogInput | unknown): Catalog {
     roleByKey: new Map(roles.map((r) => [r.key, r])),
     permissions,
     permissionByKey: new Map(permissions.map((p) => [p.key, p])),
+    channels,
+    channelByKey,
     topRank,
   };
 }
@@ -237,6 +256,7 @@ export function catalogToJson(catalog: Catalog) {
     preset: catalog.preset,
     title: catalog.title,
     features: catalog.features,
+    channels: catalog.channels.map(({ key, name, parent }) => ({ key, name, parent })),
     roles: catalog.roles.map((r) => ({
       key: r.key,
       name: r.name,
@@ -244,6 +264,7 @@ export function catalogToJson(catalog: Catalog) {
       builtIn: true as const,
       core: r.core.map((c) => c.name),
       coreKeys: r.core.map((c) => c.key),
+      channelDefaults: r.channelDefaults,
       permissions: r.permissions.map((p) => ({
         key: p.key,
         name: p.name,

@@ -1,5 +1,6 @@
 import type { Catalog } from './catalog';
 import { PermissionBits } from './bitset';
+import { levelRank, maxLevel, resolveChannelLevels, type ChannelSettings, type Level } from './channels';
 
 /** One profile a user holds, at the version he is on. */
 export interface HeldProfile {
@@ -9,12 +10,17 @@ export interface HeldProfile {
   version: number;
   /** Configurable permissions switched on in that version. */
   enabled: readonly string[];
+  /** Channel levels that version sets. */
+  channels?: ChannelSettings;
 }
 
 export interface PermissionOverride {
   id: number;
+  /** The permission, or for a "level" override the channel. */
   permissionKey: string;
-  effect: 'grant' | 'revoke';
+  effect: 'grant' | 'revoke' | 'level';
+  /** For a "level" override: the channel level it sets. */
+  level?: Level | null;
   reason: string;
   createdBy: string;
   /** Epoch milliseconds; null for no expiry. */
@@ -49,10 +55,24 @@ export interface Explanation {
   missing: MissingReason[];
 }
 
+export type ChannelSource =
+  | { kind: 'profile'; profileId: number; profileName: string; version: number; level: Level; inheritedFrom: string | null }
+  | { kind: 'override'; overrideId: number; by: string; reason: string; expiresAt: number | null; level: Level; inheritedFrom: string | null };
+
+export interface ChannelExplanation {
+  key: string;
+  level: Level;
+  /** Every profile's level for the channel; a live override, when there is one, decides. */
+  sources: ChannelSource[];
+}
+
 export interface EffectivePermissions {
   bits: PermissionBits;
   /** The explanation of every permission of the catalog, by key. */
   explain: ReadonlyMap<string, Explanation>;
+  /** One level per channel, by the catalog's channel index: checked with one array read. */
+  channelLevels: Uint8Array;
+  channels: ReadonlyMap<string, ChannelExplanation>;
 }
 
 const isLive = (o: PermissionOverride, now: number) => o.expiresAt === null || o.expiresAt > now;
@@ -90,6 +110,7 @@ export function effectivePermissions(catalog: Catalog, input: EffectiveInput): E
 
   const revoked = new Set<string>();
   for (const o of input.overrides) {
+    if (o.effect === 'level') continue;
     const e = entry(o.permissionKey);
     if (!e) continue;
     if (!isLive(o, input.now)) {
@@ -119,7 +140,61 @@ export function effectivePermissions(catalog: Catalog, input: EffectiveInput): E
       bits.set(meta.bit);
     }
   }
-  return { bits, explain };
+  const { channelLevels, channels } = effectiveChannels(catalog, input);
+  return { bits, explain, channelLevels, channels };
+}
+
+/**
+ * Channel levels: for each channel the highest level any held profile gives it (a main channel's
+ * level flows to its sub-channels unless a sub-channel sets its own); a live "level" override on
+ * the channel, or on its main channel, then decides.
+ */
+function effectiveChannels(catalog: Catalog, input: EffectiveInput) {
+  const channels = new Map<string, ChannelExplanation>();
+  for (const c of catalog.channels) channels.set(c.key, { key: c.key, level: 'none', sources: [] });
+  for (const held of input.profiles) {
+    if (!catalog.roleByKey.has(held.roleKey)) continue;
+    for (const [key, resolved] of resolveChannelLevels(catalog.channels, held.channels ?? {})) {
+      if (resolved.level === 'none' && !held.channels?.[key]) continue;
+      const e = channels.get(key)!;
+      e.sources.push({
+        kind: 'profile',
+        profileId: held.profileId,
+        profileName: held.profileName,
+        version: held.version,
+        level: resolved.level,
+        inheritedFrom: resolved.inheritedFrom,
+      });
+      e.level = maxLevel(e.level, resolved.level);
+    }
+  }
+  const live = input.overrides.filter((o) => o.effect === 'level' && o.level && (o.expiresAt === null || o.expiresAt > input.now)).sort((a, b) => a.id - b.id);
+  for (const c of catalog.channels) {
+    // The newest override on the channel itself wins over one on its main channel.
+    const own = live.filter((o) => o.permissionKey === c.key).at(-1);
+    const viaMain = c.parent ? live.filter((o) => o.permissionKey === c.parent).at(-1) : undefined;
+    const o = own ?? viaMain;
+    if (!o) continue;
+    const e = channels.get(c.key)!;
+    e.level = o.level!;
+    e.sources.push({
+      kind: 'override',
+      overrideId: o.id,
+      by: o.createdBy,
+      reason: o.reason,
+      expiresAt: o.expiresAt,
+      level: o.level!,
+      inheritedFrom: own ? null : c.parent,
+    });
+  }
+  const channelLevels = new Uint8Array(catalog.channels.length);
+  for (const c of catalog.channels) channelLevels[c.index] = levelRank(channels.get(c.key)!.level);
+  return { channelLevels, channels };
+}
+
+/** O(1): does this user hold at least `level` in the channel at `index`? */
+export function hasChannelLevel(effective: Pick<EffectivePermissions, 'channelLevels'>, index: number, level: Level): boolean {
+  return (effective.channelLevels[index] ?? 0) >= levelRank(level);
 }
 
 /** Bits of a list of permission keys; unknown keys are ignored. */

@@ -5,3 +5,4 @@ export * from './console';
 export * from './scope';
 export * from './profile-rules';
 export * from './grant-rules';
+export * from './channels';

@@ -14,6 +14,13 @@ const permissionKeys = z
   .array(z.string().max(200, 'Unknown permission'), { error: 'Permissions must be a list of permission keys' })
   .max(1000, 'Too many permissions');
 
+/** Channel levels a version sets, by channel key; a sub-channel left out follows its main channel. */
+export const channelLevels = z.record(
+  z.string().max(100, 'Unknown channel'),
+  z.enum(['none', 'view', 'manage-conversations', 'manage-settings'], { error: 'A level must be none, view, manage-conversations or manage-settings' }),
+  { error: 'Channels must map channels to levels' },
+);
+
 /** "Save and apply" moves every holder to the new version; "new-users" only later assignments. */
 export const saveMode = z.enum(['apply', 'new-users'], { error: 'Mode must be "apply" or "new-users"' });
 
@@ -28,6 +35,7 @@ export const createProfileInput = z.strictObject({
   name: profileName,
   description,
   permissions: permissionKeys,
+  channels: channelLevels.optional(),
   note,
 });
 
@@ -37,6 +45,7 @@ export const saveProfileInput = z.strictObject({
   name: profileName,
   description,
   permissions: permissionKeys,
+  channels: channelLevels.optional(),
   note,
   mode: saveMode,
 });
@@ -45,6 +54,7 @@ export const previewProfileInput = z.strictObject({
   id: id('Profile').optional(),
   roleKey: z.string().max(100, 'Role is too long').optional(),
   permissions: permissionKeys,
+  channels: channelLevels.optional(),
   mode: saveMode,
 });
 

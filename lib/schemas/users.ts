@@ -96,7 +96,14 @@ export const userStatusInput = z.strictObject({
 export const addOverrideInput = z.strictObject({
   userId: id('User'),
   permissionKey: z.string({ error: 'Permission is required' }).min(1, 'Permission is required').max(200, 'Unknown permission'),
-  effect: z.enum(['grant', 'revoke'], { error: 'Effect must be grant or revoke' }),
+  /** grant or revoke one permission, or set one channel's level (permissionKey is then the channel). */
+  effect: z.enum(['grant', 'revoke', 'level'], { error: 'Effect must be grant, revoke or level' }),
+  level: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z
+      .enum(['none', 'view', 'manage-conversations', 'manage-settings'], { error: 'Level must be none, view, manage-conversations or manage-settings' })
+      .optional(),
+  ),
   reason: z.string({ error: 'Reason is required' }).trim().min(1, 'Reason is required').max(500, 'Reason is too long (at most 500 characters)'),
   expiresAt: z.preprocess((v) => (v === '' || v === undefined ? null : v), z.coerce.date({ error: 'Expiry must be a date' }).nullable()),
 });

@@ -123,6 +123,28 @@ export const livepersonCatalog = {
     "manage-users-and-roles": { category: "Users and administration" },
     "view-and-export-audit-trail": { category: "Users and administration" },
   },
+  /*
+   * Channels are not in reference 000: CommBox (reference 002) gives each profile an access level per
+   * channel, where a main channel covers its sub-channels. The tree and the role defaults below are
+   * Switchboard's, for LivePerson's messaging, voice and video channels.
+   */
+  channels: [
+    {
+      key: 'messaging',
+      name: 'Messaging',
+      children: [
+        { key: 'web-messaging', name: 'Web messaging' },
+        { key: 'whatsapp', name: 'WhatsApp' },
+        { key: 'facebook-messenger', name: 'Facebook Messenger' },
+        { key: 'instagram', name: 'Instagram' },
+        { key: 'viber', name: 'Viber' },
+        { key: 'telegram', name: 'Telegram' },
+      ],
+    },
+    { key: 'email', name: 'Email' },
+    { key: 'voice', name: 'Voice' },
+    { key: 'video', name: 'Video' },
+  ],
   roles: [
     {
       key: "agent",
@@ -130,6 +152,7 @@ export const livepersonCatalog = {
       rank: RANK_AGENT,
       scope: "account",
       handlesConversations: true,
+      channelDefaults: { messaging: 'manage-conversations', email: 'manage-conversations', voice: 'manage-conversations', video: 'manage-conversations' },
       core: [
         { key: "change-own-settings", name: "Ability for agent to change their name, password, regional settings and so on" },
         { key: "accept-conversations-within-max-concurrency", name: "Ability to accept any chat or conversation request, within the agent’s maximum concurrency limit" },
@@ -178,6 +201,7 @@ export const livepersonCatalog = {
       name: "Agent manager",
       rank: RANK_AGENT_MANAGER,
       scope: "managed-groups",
+      channelDefaults: { messaging: 'manage-conversations', email: 'manage-conversations', voice: 'manage-conversations', video: 'manage-conversations' },
       core: [
         { key: "change-own-settings", name: "Ability for Agent manager to change their name, password, regional settings and so on" },
         { key: "view-queue-health-dashboard", name: "View the status of the chat queue for all Agents in the queue health dashboard" },
@@ -246,6 +270,7 @@ export const livepersonCatalog = {
       name: "Campaign manager",
       rank: RANK_CAMPAIGN_MANAGER,
       scope: "account",
+      channelDefaults: { messaging: 'view', email: 'view', voice: 'view', video: 'view' },
       core: [
         { key: "change-own-settings", name: "Ability for Campaign Manager to change their name, password, regional settings and so on" },
         { key: "view-all-campaigns", name: "View all Campaigns in the Campaign Builder" },
@@ -294,6 +319,7 @@ export const livepersonCatalog = {
       name: "Admin",
       rank: RANK_ADMIN,
       scope: "account",
+      channelDefaults: { messaging: 'manage-settings', email: 'manage-settings', voice: 'manage-settings', video: 'manage-settings' },
       core: [
         { key: "change-own-settings", name: "Ability to change their name, password, regional settings and so on" },
         { key: "view-all-campaigns", name: "View all campaigns in the Campaign Builder" },

@@ -56,6 +56,7 @@ export default async function ProfilePage({
         rolePermissions={profile.rolePermissions}
         defaults={profile.defaults}
         saved={profile.permissions}
+        channels={{ options: profile.channelOptions, defaults: profile.channelDefaults, saved: profile.channels }}
       />
       <ProfileVersions profile={{ id: profile.id, rowVersion: profile.rowVersion, headVersion: profile.headVersion }} versions={profile.versions} />
     </div>

@@ -37,6 +37,7 @@ export default async function NewProfilePage({ searchParams }: { searchParams: P
           rolePermissions={draft.rolePermissions}
           defaults={draft.defaults}
           saved={[]}
+          channels={{ options: draft.channelOptions, defaults: draft.channelDefaults, saved: {} }}
         />
       ) : (
         <p className="text-slate-600">Choose the role the profile sits within: its permissions start at the role&apos;s defaults.</p>

@@ -68,10 +68,11 @@ export default async function UserPage({
           userId={user.id}
           overrides={overrides}
           permissions={ctx.catalog.permissions.map((p) => ({ key: p.key, name: p.name }))}
+          channels={ctx.catalog.channels.map(({ key, name, parent }) => ({ key, name, parent }))}
           isSelf={access.isSelf}
         />
       ) : null}
-      <EffectivePermissions permissions={access.permissions} />
+      <EffectivePermissions permissions={access.permissions} channels={access.channels} />
       {details && options ? (
         <section aria-labelledby="edit-title" className="space-y-3">
           <h2 id="edit-title" className="text-lg font-medium">
