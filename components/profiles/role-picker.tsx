@@ -1,14 +1,31 @@
 import { SelectField } from '@/components/ui/field';
 import { buttonClass } from '@/components/ui/button';
 
-/** A plain GET form: the editor reloads with the chosen role's permissions at their defaults. */
-export function RolePicker({ roles, value }: { roles: { key: string; name: string }[]; value?: string }) {
+/**
+ * A plain GET form choosing the role an editor starts from: the page reloads with that role's
+ * permissions at their defaults. Used for a new profile (its role) and a new role (its base).
+ */
+export function RolePicker({
+  roles,
+  value,
+  action = '/profiles/new',
+  param = 'role',
+  label = 'Role',
+  placeholder = 'Choose a role…',
+}: {
+  roles: { key: string; name: string }[];
+  value?: string;
+  action?: string;
+  param?: string;
+  label?: string;
+  placeholder?: string;
+}) {
   return (
-    <form method="get" action="/profiles/new" className="flex max-w-md items-end gap-2">
+    <form method="get" action={action} className="flex max-w-md items-end gap-2">
       <div className="flex-1">
-        <SelectField id="profile-role" name="role" label="Role" defaultValue={value} required>
+        <SelectField id={`picker-${param}`} name={param} label={label} defaultValue={value} required>
           <option value="" disabled>
-            Choose a role…
+            {placeholder}
           </option>
           {roles.map((r) => (
             <option key={r.key} value={r.key}>
@@ -18,7 +35,7 @@ export function RolePicker({ roles, value }: { roles: { key: string; name: strin
         </SelectField>
       </div>
       <button type="submit" className={buttonClass('secondary')}>
-        {value ? 'Change role' : 'Continue'}
+        {value ? `Change ${label.toLowerCase()}` : 'Continue'}
       </button>
     </form>
   );

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import type { DB } from '@/db/client';
 import * as t from '@/db/schema';
-import { createTestDatabase, principalOf, snapshot, userByLogin } from '@/lib/testing/db';
+import { createTestDatabase, principalOf, refusalOf, snapshot, userByLogin } from '@/lib/testing/db';
 import { DalError } from './errors';
 import { applyProfileToAll, getProfile, rollbackProfile, saveProfile } from './profiles';
 import { createUser, getUserDetails, updateUser } from './user-admin';
@@ -15,15 +15,6 @@ beforeAll(async () => {
   db = await createTestDatabase();
 });
 
-function refusal(fn: () => unknown): DalError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof DalError) return error;
-    throw error;
-  }
-  throw new Error('expected a refusal');
-}
 const profileByName = (name: string) => db.select().from(t.profiles).where(eq(t.profiles.name, name)).get()!;
 const group = (name: string) => db.select().from(t.groups).where(eq(t.groups.name, name)).get()!.id;
 
@@ -34,7 +25,7 @@ describe('the account always keeps someone able to manage users and profiles', (
     const without = p.permissions.filter((k) => k !== key);
     const before = snapshot(db);
     expect(
-      refusal(() =>
+      refusalOf(() =>
         saveProfile({
           ctx: admin,
           input: { id: p.id, rowVersion: p.rowVersion, name: 'Admin', description: '', permissions: without, note: '', mode: 'apply' },
@@ -49,9 +40,9 @@ describe('the account always keeps someone able to manage users and profiles', (
       input: { id: p.id, rowVersion: p.rowVersion, name: 'Admin', description: '', permissions: without, note: '', mode: 'new-users' },
     });
     const after = getProfile({ ctx: admin, input: { id: p.id } });
-    expect(refusal(() => applyProfileToAll({ ctx: admin, input: { id: p.id, rowVersion: after.rowVersion } })).message).toMatch(/No active user would hold/);
+    expect(refusalOf(() => applyProfileToAll({ ctx: admin, input: { id: p.id, rowVersion: after.rowVersion } })).message).toMatch(/No active user would hold/);
     expect(
-      refusal(() => rollbackProfile({ ctx: admin, input: { id: p.id, rowVersion: after.rowVersion, version: after.headVersion, mode: 'apply' } })).message,
+      refusalOf(() => rollbackProfile({ ctx: admin, input: { id: p.id, rowVersion: after.rowVersion, version: after.headVersion, mode: 'apply' } })).message,
     ).toMatch(/No active user would hold/);
     // Restore the head so the next case starts from the full Admin profile.
     rollbackProfile({ ctx: admin, input: { id: p.id, rowVersion: after.rowVersion, version: p.headVersion, mode: 'new-users' } });
@@ -70,7 +61,7 @@ describe('applying a version moves holders of older versions too', () => {
     const v2 = getProfile({ ctx: admin, input: { id: p.id } });
     const manager = principalOf(db, 'manager');
     const before = snapshot(db);
-    const error = refusal(() =>
+    const error = refusalOf(() =>
       saveProfile({
         ctx: manager,
         input: { id: p.id, rowVersion: v2.rowVersion, name: 'Agent', description: '', permissions: v2.permissions, note: '', mode: 'apply' },
@@ -89,7 +80,7 @@ describe('applying a version moves holders of older versions too', () => {
     const less = now.permissions.filter((k) => k !== 'set-manual-sla-for-conversations');
     const manager = principalOf(db, 'manager');
     expect(
-      refusal(() =>
+      refusalOf(() =>
         saveProfile({
           ctx: manager,
           input: { id: p.id, rowVersion: now.rowVersion, name: 'Agent', description: '', permissions: less, note: '', mode: 'apply' },
@@ -139,7 +130,7 @@ describe('an agent manager cannot take over a peer', () => {
 describe('scope of skills and the audit trail', () => {
   it('a manager cannot rename a skill held outside his subtree', () => {
     const salesChat = db.select().from(t.skills).where(eq(t.skills.name, 'Sales chat')).get()!;
-    expect(refusal(() => renameSkill({ ctx: principalOf(db, 'manager'), input: { id: salesChat.id, name: 'Renamed' } })).code).toBe('forbidden');
+    expect(refusalOf(() => renameSkill({ ctx: principalOf(db, 'manager'), input: { id: salesChat.id, name: 'Renamed' } })).code).toBe('forbidden');
   });
 });
 
@@ -153,7 +144,7 @@ describe('fresh inside the transaction', () => {
       .run();
     try {
       expect(
-        refusal(() => setAccountFeature({ ctx: admin, input: { key: 'secure-forms', enabled: !feature.enabled, rowVersion: feature.rowVersion } })).code,
+        refusalOf(() => setAccountFeature({ ctx: admin, input: { key: 'secure-forms', enabled: !feature.enabled, rowVersion: feature.rowVersion } })).code,
       ).toBe('unauthenticated');
       expect(db.select().from(t.accountFeatures).where(eq(t.accountFeatures.key, 'secure-forms')).get()).toEqual(feature);
     } finally {

@@ -2,8 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import type { DB } from '@/db/client';
 import * as t from '@/db/schema';
-import { createTestDatabase, principalOf, snapshot, userByLogin } from '@/lib/testing/db';
-import { DalError } from './errors';
+import { createTestDatabase, principalOf, refusalOf, snapshot, userByLogin } from '@/lib/testing/db';
 import { createProfile, getProfile, previewProfileChange, profileVersionDiff, saveProfile } from './profiles';
 import { addOverride } from './user-admin';
 import { getUserAccess } from './user-access';
@@ -13,15 +12,6 @@ beforeAll(async () => {
   db = await createTestDatabase();
 });
 
-function refusal(fn: () => unknown): DalError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof DalError) return error;
-    throw error;
-  }
-  throw new Error('expected a refusal');
-}
 const agentProfile = () => db.select().from(t.profiles).where(eq(t.profiles.name, 'Agent')).get()!.id;
 const channelLevel = (login: string, channel: string) =>
   getUserAccess({ ctx: principalOf(db, 'admin'), input: { id: userByLogin(db, login).id } }).channels.find((c) => c.key === channel)!.level;
@@ -37,38 +27,62 @@ describe('channel levels in profiles', () => {
     const admin = principalOf(db, 'admin');
     const p = getProfile({ ctx: admin, input: { id: agentProfile() } });
     const channels = { ...p.channels, whatsapp: 'view' as const };
-    expect(previewProfileChange({ ctx: admin, input: { id: p.id, permissions: p.permissions, channels, mode: 'apply' } }).losses).toEqual(['WhatsApp: Manage conversations → View only']);
-    const { version } = saveProfile({ ctx: admin, input: { id: p.id, rowVersion: p.rowVersion, name: 'Agent', description: '', permissions: p.permissions, channels, note: '', mode: 'apply' } });
+    expect(previewProfileChange({ ctx: admin, input: { id: p.id, permissions: p.permissions, channels, mode: 'apply' } }).losses).toEqual([
+      'WhatsApp: Manage conversations → View only',
+    ]);
+    const { version } = saveProfile({
+      ctx: admin,
+      input: { id: p.id, rowVersion: p.rowVersion, name: 'Agent', description: '', permissions: p.permissions, channels, note: '', mode: 'apply' },
+    });
     expect(channelLevel('agent', 'whatsapp')).toBe('view');
     expect(channelLevel('agent', 'telegram')).toBe('manage-conversations');
-    expect(profileVersionDiff({ ctx: admin, input: { id: p.id, from: version - 1, to: version } }).removed).toEqual(['WhatsApp: Manage conversations → View only']);
+    expect(profileVersionDiff({ ctx: admin, input: { id: p.id, from: version - 1, to: version } }).removed).toEqual([
+      'WhatsApp: Manage conversations → View only',
+    ]);
   });
 
   it('nobody grants a level above his own in that channel; an unknown channel is refused', () => {
     const manager = principalOf(db, 'manager');
     const p = getProfile({ ctx: manager, input: { id: agentProfile() } });
     const before = snapshot(db);
-    const error = refusal(() =>
-      createProfile({ ctx: manager, input: { roleKey: 'agent', name: 'Settings agents', permissions: p.defaults, channels: { messaging: 'manage-settings' } } }),
+    const error = refusalOf(() =>
+      createProfile({
+        ctx: manager,
+        input: { roleKey: 'agent', name: 'Settings agents', permissions: p.defaults, channels: { messaging: 'manage-settings' } },
+      }),
     );
     expect(error.code).toBe('forbidden');
     expect(error.message).toMatch(/You hold "Manage conversations" in Messaging, so you can't give "Manage settings"/);
-    const unknown = refusal(() => createProfile({ ctx: principalOf(db, 'admin'), input: { roleKey: 'agent', name: 'X', permissions: [], channels: { pigeon: 'view' } } }));
+    const unknown = refusalOf(() =>
+      createProfile({ ctx: principalOf(db, 'admin'), input: { roleKey: 'agent', name: 'X', permissions: [], channels: { pigeon: 'view' } } }),
+    );
     expect(unknown.fieldErrors).toHaveProperty('channels');
-    const badLevel = refusal(() => createProfile({ ctx: principalOf(db, 'admin'), input: { roleKey: 'agent', name: 'X', permissions: [], channels: { email: 'god-mode' } } }));
+    const badLevel = refusalOf(() =>
+      createProfile({ ctx: principalOf(db, 'admin'), input: { roleKey: 'agent', name: 'X', permissions: [], channels: { email: 'god-mode' } } }),
+    );
     expect(badLevel.code).toBe('invalid');
     expect(snapshot(db)).toEqual(before);
   });
 
   it('a per-user override sets one channel level, within the actor\u2019s own', () => {
     const target = userByLogin(db, 'agent');
-    addOverride({ ctx: principalOf(db, 'admin'), input: { userId: target.id, permissionKey: 'email', effect: 'level', level: 'none', reason: 'No email this month' } });
+    addOverride({
+      ctx: principalOf(db, 'admin'),
+      input: { userId: target.id, permissionKey: 'email', effect: 'level', level: 'none', reason: 'No email this month' },
+    });
     expect(channelLevel('agent', 'email')).toBe('none');
-    const error = refusal(() =>
-      addOverride({ ctx: principalOf(db, 'manager'), input: { userId: target.id, permissionKey: 'voice', effect: 'level', level: 'manage-settings', reason: 'x' } }),
+    const error = refusalOf(() =>
+      addOverride({
+        ctx: principalOf(db, 'manager'),
+        input: { userId: target.id, permissionKey: 'voice', effect: 'level', level: 'manage-settings', reason: 'x' },
+      }),
     );
     expect(error.code).toBe('forbidden');
-    expect(refusal(() => addOverride({ ctx: principalOf(db, 'admin'), input: { userId: target.id, permissionKey: 'pigeon', effect: 'level', level: 'view', reason: 'x' } })).fieldErrors).toHaveProperty('permissionKey');
+    expect(
+      refusalOf(() =>
+        addOverride({ ctx: principalOf(db, 'admin'), input: { userId: target.id, permissionKey: 'pigeon', effect: 'level', level: 'view', reason: 'x' } }),
+      ).fieldErrors,
+    ).toHaveProperty('permissionKey');
   });
 });
 
@@ -77,8 +91,11 @@ describe('assigning a profile hands out its channel levels', () => {
     const { assignProfile } = await import('./user-access');
     const admin = principalOf(db, 'admin');
     const p = getProfile({ ctx: admin, input: { id: agentProfile() } });
-    const { id } = createProfile({ ctx: admin, input: { roleKey: 'agent', name: 'Voice supervisors', permissions: p.defaults, channels: { voice: 'manage-settings' } } });
-    const error = refusal(() => assignProfile({ ctx: principalOf(db, 'manager'), input: { userId: userByLogin(db, 'chloe.nguyen').id, profileId: id } }));
+    const { id } = createProfile({
+      ctx: admin,
+      input: { roleKey: 'agent', name: 'Voice supervisors', permissions: p.defaults, channels: { voice: 'manage-settings' } },
+    });
+    const error = refusalOf(() => assignProfile({ ctx: principalOf(db, 'manager'), input: { userId: userByLogin(db, 'chloe.nguyen').id, profileId: id } }));
     expect(error.code).toBe('forbidden');
     expect(error.message).toMatch(/in Voice, so you can't give "Manage settings"/);
   });

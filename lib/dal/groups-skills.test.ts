@@ -2,8 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import type { DB } from '@/db/client';
 import * as t from '@/db/schema';
-import { createTestDatabase, principalOf, snapshot } from '@/lib/testing/db';
-import { DalError } from './errors';
+import { createTestDatabase, principalOf, refusalOf, snapshot } from '@/lib/testing/db';
 import { createGroup, createSkill, deleteGroup, deleteSkill, renameSkill, updateGroup } from './groups-skills';
 
 let db: DB;
@@ -12,15 +11,6 @@ beforeAll(async () => {
 });
 
 const group = (name: string) => db.select().from(t.groups).where(eq(t.groups.name, name)).get()!;
-function refusal(fn: () => unknown): DalError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof DalError) return error;
-    throw error;
-  }
-  throw new Error('expected a refusal');
-}
 
 describe('groups', () => {
   it('a manager creates, renames and deletes a group inside his subtree, with audit rows', () => {
@@ -64,7 +54,7 @@ describe('groups', () => {
     ],
   ])('refuses %s (%s), changing nothing', (_label, _who, attempt, code) => {
     const before = snapshot(db);
-    expect(refusal(attempt).code).toBe(code);
+    expect(refusalOf(attempt).code).toBe(code);
     expect(snapshot(db)).toEqual(before);
   });
 
@@ -74,19 +64,19 @@ describe('groups', () => {
   ])('a move %s makes a cycle and is refused', (_label, move, message) => {
     const m = move();
     const before = snapshot(db);
-    const error = refusal(() => updateGroup({ ctx: principalOf(db, 'admin'), input: { ...m, rowVersion: 1, name: 'Support', enabled: true } }));
+    const error = refusalOf(() => updateGroup({ ctx: principalOf(db, 'admin'), input: { ...m, rowVersion: 1, name: 'Support', enabled: true } }));
     expect(error.message).toMatch(message);
     expect(error.fieldErrors).toHaveProperty('parentId');
     expect(snapshot(db)).toEqual(before);
   });
 
   it('deletes only an empty group, and says what is left in it', () => {
-    expect(refusal(() => deleteGroup({ ctx: principalOf(db, 'admin'), input: { id: group('Support').id, rowVersion: 1 } })).message).toMatch(
+    expect(refusalOf(() => deleteGroup({ ctx: principalOf(db, 'admin'), input: { id: group('Support').id, rowVersion: 1 } })).message).toMatch(
       /member\(s\), 2 sub-group\(s\), 1 manager\(s\)/,
     );
-    expect(refusal(() => createGroup({ ctx: principalOf(db, 'admin'), input: { name: 'tier 1', parentId: group('Support').id } })).fieldErrors).toHaveProperty(
-      'name',
-    );
+    expect(
+      refusalOf(() => createGroup({ ctx: principalOf(db, 'admin'), input: { name: 'tier 1', parentId: group('Support').id } })).fieldErrors,
+    ).toHaveProperty('name');
   });
 });
 
@@ -95,19 +85,19 @@ describe('skills', () => {
     const admin = principalOf(db, 'admin');
     const { id } = createSkill({ ctx: admin, input: { name: 'German' } });
     renameSkill({ ctx: admin, input: { id, name: 'German (native)' } });
-    expect(refusal(() => createSkill({ ctx: admin, input: { name: 'german (NATIVE)' } })).fieldErrors).toHaveProperty('name');
-    expect(refusal(() => createSkill({ ctx: principalOf(db, 'agent'), input: { name: 'Y' } })).code).toBe('forbidden');
+    expect(refusalOf(() => createSkill({ ctx: admin, input: { name: 'german (NATIVE)' } })).fieldErrors).toHaveProperty('name');
+    expect(refusalOf(() => createSkill({ ctx: principalOf(db, 'agent'), input: { name: 'Y' } })).code).toBe('forbidden');
   });
 
   it('a held skill is deleted only with the confirmation, which removes it from its agents, listed', () => {
     const admin = principalOf(db, 'admin');
     const billing = db.select().from(t.skills).where(eq(t.skills.name, 'Billing')).get()!;
     const before = snapshot(db);
-    expect(refusal(() => deleteSkill({ ctx: admin, input: { id: billing.id } })).message).toMatch(/held by \d+ agent\(s\): agent, /);
+    expect(refusalOf(() => deleteSkill({ ctx: admin, input: { id: billing.id } })).message).toMatch(/held by \d+ agent\(s\): agent, /);
     expect(snapshot(db)).toEqual(before);
     // The manager may not remove a skill from agents outside his subtree.
     const salesChat = db.select().from(t.skills).where(eq(t.skills.name, 'Sales chat')).get()!;
-    expect(refusal(() => deleteSkill({ ctx: principalOf(db, 'manager'), input: { id: salesChat.id, removeFromAgents: true } })).code).toBe('forbidden');
+    expect(refusalOf(() => deleteSkill({ ctx: principalOf(db, 'manager'), input: { id: salesChat.id, removeFromAgents: true } })).code).toBe('forbidden');
     const { removedFrom } = deleteSkill({ ctx: admin, input: { id: billing.id, removeFromAgents: true } });
     expect(removedFrom).toContain('agent');
     expect(db.select().from(t.userSkills).where(eq(t.userSkills.skillId, billing.id)).all()).toEqual([]);

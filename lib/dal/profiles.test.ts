@@ -2,8 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import type { DB } from '@/db/client';
 import * as t from '@/db/schema';
-import { createTestDatabase, principalOf, snapshot, userByLogin } from '@/lib/testing/db';
-import { DalError } from './errors';
+import { createTestDatabase, principalOf, refusalOf, snapshot, userByLogin } from '@/lib/testing/db';
 import { readEffectiveInput } from './principal';
 import { effectivePermissions } from '@/lib/permissions/effective';
 import {
@@ -42,15 +41,6 @@ const userHas = (loginName: string, key: string) => {
   const user = userByLogin(db, loginName);
   return effectivePermissions(principalOf(db, 'admin').catalog, readEffectiveInput(user.id)).explain.get(key)?.allowed ?? false;
 };
-function refusal(fn: () => unknown): DalError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof DalError) return error;
-    throw error;
-  }
-  throw new Error('expected a refusal');
-}
 /** Give a user a profile directly, as the seed does (assignment verbs are tested on their own). */
 function assign(loginName: string, name: string) {
   const p = db.select().from(t.profiles).where(eq(t.profiles.name, name)).get()!;
@@ -72,8 +62,8 @@ describe('createProfile', () => {
 
   it('forbidden: an agent is refused; an agent manager cannot add an Admin profile', () => {
     const before = snapshot(db);
-    expect(refusal(() => createProfile({ ctx: principalOf(db, 'agent'), input: { roleKey: 'agent', name: 'X', permissions: [] } })).code).toBe('forbidden');
-    expect(refusal(() => createProfile({ ctx: principalOf(db, 'manager'), input: { roleKey: 'admin', name: 'X', permissions: [] } })).code).toBe('forbidden');
+    expect(refusalOf(() => createProfile({ ctx: principalOf(db, 'agent'), input: { roleKey: 'agent', name: 'X', permissions: [] } })).code).toBe('forbidden');
+    expect(refusalOf(() => createProfile({ ctx: principalOf(db, 'manager'), input: { roleKey: 'admin', name: 'X', permissions: [] } })).code).toBe('forbidden');
     expect(snapshot(db)).toEqual(before);
   });
 
@@ -81,7 +71,7 @@ describe('createProfile', () => {
     const manager = principalOf(db, 'manager');
     const defaults = getProfile({ ctx: manager, input: { id: profileId('Agent') } }).defaults;
     const before = snapshot(db);
-    const error = refusal(() => createProfile({ ctx: manager, input: { roleKey: 'agent', name: 'Escalated', permissions: [...defaults, OFFLINE] } }));
+    const error = refusalOf(() => createProfile({ ctx: manager, input: { roleKey: 'agent', name: 'Escalated', permissions: [...defaults, OFFLINE] } }));
     expect(error.code).toBe('forbidden');
     expect(error.message).toMatch(/Transfer messaging conversations to an agent in "offline" state.*yourself/);
     expect(snapshot(db)).toEqual(before);
@@ -98,7 +88,7 @@ describe('createProfile', () => {
     [{ roleKey: 'nope', name: 'Y', permissions: [] }, 'roleKey', /no role/],
   ])('precondition %#: refused naming %s, nothing changed', (input, field, message) => {
     const before = snapshot(db);
-    const error = refusal(() => createProfile({ ctx: principalOf(db, 'admin'), input }));
+    const error = refusalOf(() => createProfile({ ctx: principalOf(db, 'admin'), input }));
     expect(error.code).toBe('invalid');
     expect(error.message).toMatch(message);
     expect(Object.keys(error.fieldErrors ?? {})).toContain(field);
@@ -193,7 +183,7 @@ describe('saveProfile: versions, apply, new users only', () => {
       input: { id, rowVersion: opened.rowVersion, name: opened.name, description: 'first', permissions: opened.permissions, note: '', mode: 'apply' },
     });
     const before = snapshot(db);
-    const error = refusal(() =>
+    const error = refusalOf(() =>
       saveProfile({
         ctx: admin,
         input: { id, rowVersion: opened.rowVersion, name: opened.name, description: 'second', permissions: opened.permissions, note: '', mode: 'apply' },
@@ -212,7 +202,7 @@ describe('saveProfile: versions, apply, new users only', () => {
     expect(detail.rolePermissions.find((p) => p.key === OFFLINE)?.grantRefusal).toMatch(/yourself/);
     expect(detail.rolePermissions.find((p) => p.key === JOIN)?.grantRefusal).toBeNull(); // he holds it
     const before = snapshot(db);
-    const error = refusal(() =>
+    const error = refusalOf(() =>
       saveProfile({
         ctx: manager,
         input: { id, rowVersion: detail.rowVersion, name: 'Agent', description: '', permissions: [...detail.permissions, OFFLINE], note: '', mode: 'apply' },
@@ -223,10 +213,10 @@ describe('saveProfile: versions, apply, new users only', () => {
   });
 
   it('forbidden: an Admin profile does not exist for an agent manager', () => {
-    const error = refusal(() => getProfile({ ctx: principalOf(db, 'manager'), input: { id: profileId('Admin') } }));
+    const error = refusalOf(() => getProfile({ ctx: principalOf(db, 'manager'), input: { id: profileId('Admin') } }));
     expect(error.code).toBe('not-found');
     expect(listProfiles({ ctx: principalOf(db, 'manager'), input: {} }).every((p) => ['agent', 'agent-manager'].includes(p.roleKey))).toBe(true);
-    expect(refusal(() => listProfiles({ ctx: principalOf(db, 'agent'), input: {} })).code).toBe('forbidden');
+    expect(refusalOf(() => listProfiles({ ctx: principalOf(db, 'agent'), input: {} })).code).toBe('forbidden');
   });
 
   it('precondition: nobody may be left able to manage profiles; the preview warns and the save is refused', () => {
@@ -238,7 +228,7 @@ describe('saveProfile: versions, apply, new users only', () => {
     expect(impact.warnings.join(' ')).toMatch(/takes away your own "Manage profiles"/);
     expect(impact.warnings.join(' ')).toMatch(/No active user would hold "Manage profiles" any more/);
     const before = snapshot(db);
-    const error = refusal(() =>
+    const error = refusalOf(() =>
       saveProfile({ ctx: admin, input: { id, rowVersion: detail.rowVersion, name: 'Admin', description: '', permissions: without, note: '', mode: 'apply' } }),
     );
     expect(error.code).toBe('invalid');
@@ -263,11 +253,11 @@ describe('duplicate, compare, delete', () => {
     const admin = principalOf(db, 'admin');
     const held = getProfile({ ctx: admin, input: { id: profileId('Senior Agent') } });
     const before = snapshot(db);
-    expect(refusal(() => deleteProfile({ ctx: admin, input: { id: held.id, rowVersion: held.rowVersion } })).message).toMatch(
+    expect(refusalOf(() => deleteProfile({ ctx: admin, input: { id: held.id, rowVersion: held.rowVersion } })).message).toMatch(
       /still held by 3 user\(s\): chloe.nguyen, dev.nguyen, elena.nguyen/,
     );
     const agent = getProfile({ ctx: admin, input: { id: profileId('Agent') } });
-    expect(refusal(() => deleteProfile({ ctx: admin, input: { id: agent.id, rowVersion: agent.rowVersion } })).message).toMatch(/default profile/);
+    expect(refusalOf(() => deleteProfile({ ctx: admin, input: { id: agent.id, rowVersion: agent.rowVersion } })).message).toMatch(/default profile/);
     expect(snapshot(db)).toEqual(before);
 
     const copy = getProfile({ ctx: admin, input: { id: profileId('Senior Agent copy') } });
@@ -279,6 +269,6 @@ describe('duplicate, compare, delete', () => {
   it('forbidden: an agent manager cannot delete what he cannot see', () => {
     const admin = principalOf(db, 'admin');
     const id = createProfile({ ctx: admin, input: { roleKey: 'campaign-manager', name: 'Campaigns lite', permissions: [] } }).id;
-    expect(refusal(() => deleteProfile({ ctx: principalOf(db, 'manager'), input: { id, rowVersion: 1 } })).code).toBe('not-found');
+    expect(refusalOf(() => deleteProfile({ ctx: principalOf(db, 'manager'), input: { id, rowVersion: 1 } })).code).toBe('not-found');
   });
 });

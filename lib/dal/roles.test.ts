@@ -2,8 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import type { DB } from '@/db/client';
 import * as t from '@/db/schema';
-import { createTestDatabase, principalOf, snapshot, userByLogin } from '@/lib/testing/db';
-import { DalError } from './errors';
+import { createTestDatabase, principalOf, refusalOf, snapshot, userByLogin } from '@/lib/testing/db';
 import { readEffectiveInput } from './principal';
 import { effectivePermissions } from '@/lib/permissions/effective';
 import { createRole, deleteRole, getRoleEditor, listRoles, previewRoleChange, updateRole } from './roles';
@@ -15,15 +14,6 @@ beforeAll(async () => {
   db = await createTestDatabase();
 });
 
-function refusal(fn: () => unknown): DalError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof DalError) return error;
-    throw error;
-  }
-  throw new Error('expected a refusal');
-}
 const JOIN = 'join-agents-conversations-in-group';
 const has = (login: string, key: string) =>
   effectivePermissions(principalOf(db, 'admin').catalog, readEffectiveInput(userByLogin(db, login).id)).explain.get(key)?.allowed;
@@ -38,7 +28,7 @@ describe('roles', () => {
       ['Admin', true],
     ]);
     expect(roles.find((r) => r.key === 'agent')!.users).toBeGreaterThan(40);
-    expect(refusal(() => listRoles({ ctx: principalOf(db, 'manager') })).code).toBe('forbidden');
+    expect(refusalOf(() => listRoles({ ctx: principalOf(db, 'manager') })).code).toBe('forbidden');
   });
 
   it('creates "Team Lead" from Agent manager with its default profile; the role derives core and permissions from its base', () => {
@@ -64,7 +54,7 @@ describe('roles', () => {
     [{ baseRoleKey: 'agent', name: '', rank: 1, defaults: [] }, 'name', /Name is required/],
   ])('refuses bad input %#, naming %s, and changes nothing', (input, field, message) => {
     const before = snapshot(db);
-    const error = refusal(() => createRole({ ctx: principalOf(db, 'admin'), input }));
+    const error = refusalOf(() => createRole({ ctx: principalOf(db, 'admin'), input }));
     expect(error.message).toMatch(message);
     expect(Object.keys(error.fieldErrors ?? {})).toContain(field);
     expect(snapshot(db)).toEqual(before);
@@ -87,7 +77,7 @@ describe('roles', () => {
     });
     expect(has('grace.nguyen', 'customize-reports-in-analytics-builder')).toBe(true);
     expect(
-      refusal(() =>
+      refusalOf(() =>
         updateRole({
           ctx: admin,
           input: { key: role.key, rowVersion: editor.rowVersion, name: 'Team Lead', description: '', rank: 2, defaults: next, mode: 'apply' },
@@ -101,10 +91,10 @@ describe('roles', () => {
     const role = admin.catalog.roles.find((r) => r.name === 'Team Lead')!;
     const rowVersion = () => db.select().from(t.roles).where(eq(t.roles.key, role.key)).get()!.rowVersion;
     const extra = createProfile({ ctx: admin, input: { roleKey: role.key, name: 'Team Lead (nights)', permissions: [JOIN] } });
-    expect(refusal(() => deleteRole({ ctx: admin, input: { key: role.key, rowVersion: rowVersion() } })).message).toMatch(
+    expect(refusalOf(() => deleteRole({ ctx: admin, input: { key: role.key, rowVersion: rowVersion() } })).message).toMatch(
       /1 user\(s\) hold it: grace.nguyen; profiles of this role: Team Lead \(nights\)/,
     );
-    expect(refusal(() => deleteRole({ ctx: admin, input: { key: 'agent', rowVersion: 1 } })).message).toMatch(/built-in role/);
+    expect(refusalOf(() => deleteRole({ ctx: admin, input: { key: 'agent', rowVersion: 1 } })).message).toMatch(/built-in role/);
 
     db.delete(t.userProfiles)
       .where(eq(t.userProfiles.userId, userByLogin(db, 'grace.nguyen').id))
@@ -116,7 +106,7 @@ describe('roles', () => {
   });
 
   it('forbidden: a manager cannot create roles; nobody makes defaults he could not grant', () => {
-    expect(refusal(() => createRole({ ctx: principalOf(db, 'manager'), input: { baseRoleKey: 'agent', name: 'M', rank: 1, defaults: [] } })).code).toBe(
+    expect(refusalOf(() => createRole({ ctx: principalOf(db, 'manager'), input: { baseRoleKey: 'agent', name: 'M', rank: 1, defaults: [] } })).code).toBe(
       'forbidden',
     );
   });

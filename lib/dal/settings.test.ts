@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import type { DB } from '@/db/client';
 import * as t from '@/db/schema';
-import { createTestDatabase, principalOf, snapshot } from '@/lib/testing/db';
+import { createTestDatabase, principalOf, refusalOf, snapshot } from '@/lib/testing/db';
 import { DalError } from './errors';
 import { listAccountFeatures, setAccountFeature } from './settings';
 
@@ -13,16 +13,6 @@ beforeAll(async () => {
 
 const feature = (key: string) => db.select().from(t.accountFeatures).where(eq(t.accountFeatures.key, key)).get()!;
 const auditFor = (key: string) => db.select().from(t.auditEvents).where(eq(t.auditEvents.entityId, key)).all();
-
-function refusal(fn: () => unknown): DalError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof DalError) return error;
-    throw error;
-  }
-  throw new Error('expected a refusal');
-}
 
 describe('setAccountFeature', () => {
   it('allowed: an admin switches a feature, with its audit row, and holders lose what depends on it', () => {
@@ -52,7 +42,7 @@ describe('setAccountFeature', () => {
 
   it('forbidden: an agent manager changes nothing and is told what he lacks', () => {
     const before = snapshot(db);
-    const error = refusal(() => setAccountFeature({ ctx: principalOf(db, 'manager'), input: { key: 'messaging', enabled: false, rowVersion: 1 } }));
+    const error = refusalOf(() => setAccountFeature({ ctx: principalOf(db, 'manager'), input: { key: 'messaging', enabled: false, rowVersion: 1 } }));
     expect(error.code).toBe('forbidden');
     expect(error.message).toMatch(/Manage users and roles/);
     expect(snapshot(db)).toEqual(before);
@@ -62,7 +52,7 @@ describe('setAccountFeature', () => {
   it('precondition: a stale version is a conflict and changes nothing', () => {
     const current = feature('messaging');
     const before = snapshot(db);
-    const error = refusal(() =>
+    const error = refusalOf(() =>
       setAccountFeature({ ctx: principalOf(db, 'admin'), input: { key: 'messaging', enabled: false, rowVersion: current.rowVersion - 1 } }),
     );
     expect(error.code).toBe('conflict');
@@ -78,7 +68,7 @@ describe('setAccountFeature', () => {
     [{ key: 'x'.repeat(10_001), enabled: true, rowVersion: 1 }, 'invalid', 'key'],
   ])('bad input %# is refused naming the field and changes nothing', (input, code, field) => {
     const before = snapshot(db);
-    const error = refusal(() => setAccountFeature({ ctx: principalOf(db, 'admin'), input }));
+    const error = refusalOf(() => setAccountFeature({ ctx: principalOf(db, 'admin'), input }));
     expect(error.code).toBe(code);
     expect(Object.keys(error.fieldErrors ?? {})).toContain(field);
     expect(snapshot(db)).toEqual(before);

@@ -5,7 +5,7 @@ import { getDb } from '@/db/client';
 import * as t from '@/db/schema';
 import { roleDefaults } from '@/lib/permissions/catalog';
 import { CONSOLE, USER_LIST_PERMISSIONS } from '@/lib/permissions/console';
-import { effectivePermissions, type ChannelExplanation, type Explanation } from '@/lib/permissions/effective';
+import { effectivePermissions, type ChannelExplanation, type EffectiveInput, type Explanation } from '@/lib/permissions/effective';
 import { grantRefusal } from '@/lib/permissions/grant-rules';
 import { LEVEL_NAMES, levelRank, resolveChannelLevels } from '@/lib/permissions/channels';
 import { writeAudit } from './audit';
@@ -152,6 +152,24 @@ export function profileGrants(ctx: Principal, profile: { id: number; roleKey: st
 
 export const MANAGE_USER_PERMISSIONS = [CONSOLE.manageUsersAndRoles, CONSOLE.manageAgentUsersInGroup, CONSOLE.manageAgentManagerUsersInGroup];
 
+/**
+ * The last active user able to manage users keeps that ability: refuse a change that would take it
+ * from `user` (his access after the change is `after`; null when he would lose all of it) while
+ * nobody else active holds it.
+ */
+export function assertNotLastUserManager(
+  ctx: Principal,
+  user: { id: number; name: string; status: string },
+  after: (input: EffectiveInput) => EffectiveInput | null,
+) {
+  if (user.status !== 'active') return;
+  const now = readEffectiveInput(user.id);
+  const holds = (input: EffectiveInput | null) => (input ? effectivePermissions(ctx.catalog, input).explain.get(CONSOLE.manageUsersAndRoles)?.allowed : false);
+  if (holds(now) && !holds(after(now)) && !someoneElseManagesUsers(ctx, user.id)) {
+    throw new DalError('invalid', `${user.name} is the last active user who can manage users; this change would leave nobody able to.`);
+  }
+}
+
 /** Active users who could still manage users if `userId` held `profiles` instead of what he holds. */
 export function someoneElseManagesUsers(ctx: Principal, exceptUserId: number): boolean {
   const others = getDb()
@@ -182,15 +200,10 @@ export function assignProfile({ ctx, input }: { ctx: Principal; input: unknown }
   }
   const previous = held.find((h) => h.roleKey === profile.roleKey);
   if (previous && previous.profileId !== profile.id) {
-    const before = effectivePermissions(ctx.catalog, readEffectiveInput(user.id)).explain.get(CONSOLE.manageUsersAndRoles)?.allowed;
-    const input2 = readEffectiveInput(user.id);
-    const after = effectivePermissions(ctx.catalog, {
-      ...input2,
-      profiles: input2.profiles.map((p) => (p.roleKey === profile.roleKey ? { ...p, profileId: profile.id, enabled: permissions } : p)),
-    }).explain.get(CONSOLE.manageUsersAndRoles)?.allowed;
-    if (before && !after && user.status === 'active' && !someoneElseManagesUsers(ctx, user.id)) {
-      throw new DalError('invalid', `${user.name} is the last active user who can manage users; this change would leave nobody able to.`);
-    }
+    assertNotLastUserManager(ctx, user, (now) => ({
+      ...now,
+      profiles: now.profiles.map((p) => (p.roleKey === profile.roleKey ? { ...p, profileId: profile.id, enabled: permissions } : p)),
+    }));
   }
 
   writeTransaction((tx) => {
@@ -229,15 +242,7 @@ export function unassignProfile({ ctx, input }: { ctx: Principal; input: unknown
   if (!current) throw new DalError('not-found', 'This user holds no profile in that role.', { roleKey: ['Not held'] });
   const refusal = assignRefusal(ctx, data.roleKey, new Set(held.map((h) => h.roleKey)));
   if (refusal) deny(ctx, 'remove profiles', refusal);
-  const input2 = readEffectiveInput(user.id);
-  const loses =
-    effectivePermissions(ctx.catalog, input2).explain.get(CONSOLE.manageUsersAndRoles)?.allowed &&
-    !effectivePermissions(ctx.catalog, { ...input2, profiles: input2.profiles.filter((p) => p.roleKey !== data.roleKey) }).explain.get(
-      CONSOLE.manageUsersAndRoles,
-    )?.allowed;
-  if (loses && user.status === 'active' && !someoneElseManagesUsers(ctx, user.id)) {
-    throw new DalError('invalid', `${user.name} is the last active user who can manage users; this change would leave nobody able to.`);
-  }
+  assertNotLastUserManager(ctx, user, (now) => ({ ...now, profiles: now.profiles.filter((p) => p.roleKey !== data.roleKey) }));
   writeTransaction((tx) => {
     tx.delete(t.userProfiles)
       .where(and(eq(t.userProfiles.userId, user.id), eq(t.userProfiles.roleKey, data.roleKey)))

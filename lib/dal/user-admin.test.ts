@@ -2,8 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import type { DB } from '@/db/client';
 import * as t from '@/db/schema';
-import { createTestDatabase, principalOf, snapshot, userByLogin } from '@/lib/testing/db';
-import { DalError } from './errors';
+import { asyncRefusalOf, createTestDatabase, principalOf, snapshot, userByLogin } from '@/lib/testing/db';
 import { loadPrincipal } from './principal';
 import { verifyCredentials } from './sign-in';
 import { addOverride, createUser, deleteUser, getUserDetails, listOverrides, removeOverride, setUserStatus, updateUser } from './user-admin';
@@ -28,15 +27,6 @@ const newAgent = (over: Record<string, unknown> = {}) => ({
   skills: ['Billing', 'Mandarin'],
   ...over,
 });
-async function refusal(fn: () => unknown): Promise<DalError> {
-  try {
-    await fn();
-  } catch (error) {
-    if (error instanceof DalError) return error;
-    throw error;
-  }
-  throw new Error('expected a refusal');
-}
 
 describe('createUser', () => {
   it('allowed: a manager creates an agent in Tier 2 with two skills (one new), max chats and a profile', async () => {
@@ -70,14 +60,14 @@ describe('createUser', () => {
   ])('forbidden for a manager: %s, and nothing changes', async (_label, overOf, code, message) => {
     const over = overOf();
     const before = snapshot(db);
-    const error = await refusal(() => createUser({ ctx: principalOf(db, 'manager'), input: newAgent(over) }));
+    const error = await asyncRefusalOf(() => createUser({ ctx: principalOf(db, 'manager'), input: newAgent(over) }));
     expect(error.code).toBe(code);
     expect(error.message).toMatch(message);
     expect(snapshot(db)).toEqual(before);
   });
 
   it('forbidden: an agent creates nobody', async () => {
-    expect((await refusal(() => createUser({ ctx: principalOf(db, 'agent'), input: newAgent({ loginName: 'x4' }) }))).code).toBe('forbidden');
+    expect((await asyncRefusalOf(() => createUser({ ctx: principalOf(db, 'agent'), input: newAgent({ loginName: 'x4' }) }))).code).toBe('forbidden');
   });
 
   it.each([
@@ -106,7 +96,7 @@ describe('createUser', () => {
   ])('precondition %#: refused naming the field, nothing changes', async (overOf, field, message) => {
     const over = overOf();
     const before = snapshot(db);
-    const error = await refusal(() => createUser({ ctx: principalOf(db, 'admin'), input: newAgent(over) }));
+    const error = await asyncRefusalOf(() => createUser({ ctx: principalOf(db, 'admin'), input: newAgent(over) }));
     expect(error.code).toBe('invalid');
     expect(error.message).toMatch(message);
     expect(Object.keys(error.fieldErrors ?? {})).toContain(field);
@@ -118,10 +108,10 @@ describe('updateUser and status', () => {
   it('a manager cannot see or touch the sales user: not found, not forbidden', async () => {
     const sales = userByLogin(db, 'sales');
     const manager = principalOf(db, 'manager');
-    expect((await refusal(() => getUserAccess({ ctx: manager, input: { id: sales.id } }))).code).toBe('not-found');
-    expect((await refusal(() => setUserStatus({ ctx: manager, input: { id: sales.id, rowVersion: sales.rowVersion, status: 'deactivated' } }))).code).toBe(
-      'not-found',
-    );
+    expect((await asyncRefusalOf(() => getUserAccess({ ctx: manager, input: { id: sales.id } }))).code).toBe('not-found');
+    expect(
+      (await asyncRefusalOf(() => setUserStatus({ ctx: manager, input: { id: sales.id, rowVersion: sales.rowVersion, status: 'deactivated' } }))).code,
+    ).toBe('not-found');
   });
 
   it('a move into a group outside his subtree, and a stale version, are refused', async () => {
@@ -131,10 +121,10 @@ describe('updateUser and status', () => {
     delete base.status;
     delete base.isAgent;
     const before = snapshot(db);
-    expect((await refusal(() => updateUser({ ctx: principalOf(db, 'manager'), input: { ...base, groupId: group('Sales') } }))).message).toMatch(
+    expect((await asyncRefusalOf(() => updateUser({ ctx: principalOf(db, 'manager'), input: { ...base, groupId: group('Sales') } }))).message).toMatch(
       /no such group/,
     );
-    expect((await refusal(() => updateUser({ ctx: principalOf(db, 'manager'), input: { ...base, rowVersion: 1000 } }))).code).toBe('conflict');
+    expect((await asyncRefusalOf(() => updateUser({ ctx: principalOf(db, 'manager'), input: { ...base, rowVersion: 1000 } }))).code).toBe('conflict');
     expect(snapshot(db)).toEqual(before);
     await updateUser({ ctx: principalOf(db, 'manager'), input: { ...base, groupId: group('Tier 2'), skills: ['Returns'] } });
     expect(getUserDetails({ ctx: principalOf(db, 'admin'), input: { id: agent.id } })).toMatchObject({ groupId: group('Tier 2'), skills: ['Returns'] });
@@ -154,8 +144,11 @@ describe('updateUser and status', () => {
   it('nobody deactivates himself, and the last active user able to manage users stays', async () => {
     const admin = userByLogin(db, 'admin');
     expect(
-      (await refusal(() => setUserStatus({ ctx: principalOf(db, 'admin'), input: { id: admin.id, rowVersion: admin.rowVersion, status: 'deactivated' } })))
-        .message,
+      (
+        await asyncRefusalOf(() =>
+          setUserStatus({ ctx: principalOf(db, 'admin'), input: { id: admin.id, rowVersion: admin.rowVersion, status: 'deactivated' } }),
+        )
+      ).message,
     ).toMatch(/own status/);
     // A second admin tries to deactivate the only other one.
     const { id } = await createUser({
@@ -168,9 +161,9 @@ describe('updateUser and status', () => {
     const reactivate = userByLogin(db, 'admin');
     expect(loadPrincipal(admin.id, admin.sessionVersion, 'ui')).toBeNull();
     // admin is now deactivated; admin2 is the last: nobody may deactivate him (not even via a third party).
-    expect((await refusal(() => setUserStatus({ ctx: admin2, input: { id: a2.id, rowVersion: a2.rowVersion, status: 'deactivated' } }))).message).toMatch(
-      /own status/,
-    );
+    expect(
+      (await asyncRefusalOf(() => setUserStatus({ ctx: admin2, input: { id: a2.id, rowVersion: a2.rowVersion, status: 'deactivated' } }))).message,
+    ).toMatch(/own status/);
     setUserStatus({ ctx: admin2, input: { id: reactivate.id, rowVersion: reactivate.rowVersion, status: 'active' } });
     expect(id).toBeGreaterThan(0);
   });
@@ -205,25 +198,25 @@ describe('overrides', () => {
   it('a manager cannot grant what he lacks; nobody revokes a core permission; a past expiry is refused', async () => {
     const target = userByLogin(db, 'agent');
     const before = snapshot(db);
-    const e1 = await refusal(() =>
+    const e1 = await asyncRefusalOf(() =>
       addOverride({
         ctx: principalOf(db, 'manager'),
         input: { userId: target.id, permissionKey: 'transfer-messaging-conversations-to-an-agent-in-offline-state', effect: 'grant', reason: 'x' },
       }),
     );
     expect(e1.code).toBe('forbidden');
-    const e2 = await refusal(() =>
+    const e2 = await asyncRefusalOf(() =>
       addOverride({ ctx: principalOf(db, 'admin'), input: { userId: target.id, permissionKey: 'view-own-performance', effect: 'revoke', reason: 'x' } }),
     );
     expect(e2.fieldErrors).toHaveProperty('permissionKey');
-    const e3 = await refusal(() =>
+    const e3 = await asyncRefusalOf(() =>
       addOverride({
         ctx: principalOf(db, 'admin'),
         input: { userId: target.id, permissionKey: 'manage-skills', effect: 'grant', reason: 'x', expiresAt: '2001-01-01' },
       }),
     );
     expect(e3.fieldErrors).toHaveProperty('expiresAt');
-    const e4 = await refusal(() =>
+    const e4 = await asyncRefusalOf(() =>
       addOverride({ ctx: principalOf(db, 'admin'), input: { userId: target.id, permissionKey: 'manage-skills', effect: 'grant', reason: '' } }),
     );
     expect(e4.fieldErrors).toHaveProperty('reason');
@@ -236,7 +229,7 @@ describe('deleteUser', () => {
     const admin = principalOf(db, 'admin');
     const { id } = await createUser({ ctx: admin, input: newAgent({ loginName: 'mistake' }) });
     const mistake = userByLogin(db, 'mistake');
-    expect((await refusal(() => deleteUser({ ctx: principalOf(db, 'manager'), input: { id, rowVersion: mistake.rowVersion } }))).code).toBe('forbidden');
+    expect((await asyncRefusalOf(() => deleteUser({ ctx: principalOf(db, 'manager'), input: { id, rowVersion: mistake.rowVersion } }))).code).toBe('forbidden');
     deleteUser({ ctx: admin, input: { id, rowVersion: mistake.rowVersion } });
     expect(db.select().from(t.users).where(eq(t.users.id, id)).get()).toBeUndefined();
     expect(
@@ -250,7 +243,7 @@ describe('deleteUser', () => {
 
     const manager = userByLogin(db, 'manager'); // he created users: his history stays
     const before = snapshot(db);
-    expect((await refusal(() => deleteUser({ ctx: admin, input: { id: manager.id, rowVersion: manager.rowVersion } }))).message).toMatch(
+    expect((await asyncRefusalOf(() => deleteUser({ ctx: admin, input: { id: manager.id, rowVersion: manager.rowVersion } }))).message).toMatch(
       /has a history.*deactivate him instead/,
     );
     expect(snapshot(db)).toEqual(before);

@@ -21,7 +21,7 @@ import {
   MAX_PROFILES_PER_USER,
   profileGrants,
   reachableUser,
-  someoneElseManagesUsers,
+  assertNotLastUserManager,
 } from './user-access';
 
 const accountWide = (ctx: Principal) => reachOf(ctx, CONSOLE.manageUsersAndRoles) === 'account';
@@ -126,9 +126,6 @@ function managedGroupIds(userId: number): number[] {
     .map((g) => g.id)
     .sort((a, b) => a - b);
 }
-
-/** Revoking this from the last active holder would lock the account out of managing users. */
-const LAST_GUARDED = [CONSOLE.manageUsersAndRoles] as const;
 
 const AGENT_ONLY = 'Max chats and skills are for users with an agent profile.';
 /** Max chats and skills apply to roles that handle conversations (LivePerson's Agent, and roles based on it). */
@@ -290,12 +287,7 @@ export function setUserStatus({ ctx, input }: { ctx: Principal; input: unknown }
   const user = reachableUser(ctx, scope, data.id);
   assertMayManageTarget(ctx, user.id, 'deactivate users');
   if (user.id === ctx.userId) deny(ctx, 'deactivate users', 'Nobody changes his own status; ask another administrator.');
-  if (data.status === 'deactivated' && user.status === 'active') {
-    const manages = effectivePermissions(ctx.catalog, readEffectiveInput(user.id)).explain.get(CONSOLE.manageUsersAndRoles)?.allowed;
-    if (manages && !someoneElseManagesUsers(ctx, user.id)) {
-      throw new DalError('invalid', `${user.name} is the last active user who can manage users; deactivating him would leave nobody able to.`);
-    }
-  }
+  if (data.status === 'deactivated') assertNotLastUserManager(ctx, user, () => null);
   return writeTransaction((tx) => {
     const current = tx.select().from(t.users).where(eq(t.users.id, user.id)).get()!;
     if (current.rowVersion !== data.rowVersion)
@@ -385,8 +377,9 @@ export function addOverride({ ctx, input }: { ctx: Principal; input: unknown }):
       // Same rule as profiles; with no role to lend a baseline, only account-wide admins grant work permissions they lack.
       const refusal = handOutRefusal(granterOf(ctx), meta.key, meta.name, false);
       if (refusal) deny(ctx, 'set overrides', refusal);
-    } else if ((LAST_GUARDED as readonly string[]).includes(meta.key) && user.status === 'active' && !someoneElseManagesUsers(ctx, user.id)) {
-      throw new DalError('invalid', `${user.name} is the last active user who can manage users; revoking it would leave nobody able to.`);
+    } else {
+      const revoke = { id: 0, permissionKey: meta.key, effect: 'revoke' as const, reason: '', createdBy: '', expiresAt: null };
+      assertNotLastUserManager(ctx, user, (now) => ({ ...now, overrides: [...now.overrides, revoke] }));
     }
     subject = meta.key;
   }
@@ -566,10 +559,7 @@ export function deleteUser({ ctx, input }: { ctx: Principal; input: unknown }): 
       `${user.name} has a history (${acted} change(s) in the audit trail${overrides ? `, ${overrides} override(s) set` : ''}); deactivate him instead.`,
     );
   }
-  const manages = effectivePermissions(ctx.catalog, readEffectiveInput(user.id)).explain.get(CONSOLE.manageUsersAndRoles)?.allowed;
-  if (manages && user.status === 'active' && !someoneElseManagesUsers(ctx, user.id)) {
-    throw new DalError('invalid', `${user.name} is the last active user who can manage users.`);
-  }
+  assertNotLastUserManager(ctx, user, () => null);
   const before = {
     loginName: user.loginName,
     email: user.email,

@@ -6,6 +6,7 @@ import { migrateDatabase, openDatabase, setDbForTesting, type DB } from '@/db/cl
 import { seedDatabase } from '@/db/seed';
 import * as t from '@/db/schema';
 import { loadPrincipal, type Principal } from '@/lib/dal/principal';
+import { DalError } from '@/lib/dal/errors';
 import { presetCatalog } from '@/seeds/presets';
 
 export const TEST_PASSWORD = 'test-password-1';
@@ -45,4 +46,26 @@ export function snapshot(db: DB, except: string[] = ['denied_attempts', 'login_t
   const out: Record<string, unknown[]> = {};
   for (const { name } of tables) if (!except.includes(name)) out[name] = db.$client.prepare(`select * from "${name}"`).all();
   return out;
+}
+
+/** The DalError a refused call throws; fails the test when nothing is refused. */
+export function refusalOf(fn: () => unknown): DalError {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof DalError) return error;
+    throw error;
+  }
+  throw new Error('expected a refusal');
+}
+
+/** The same for a verb that returns a promise. */
+export async function asyncRefusalOf(fn: () => Promise<unknown> | unknown): Promise<DalError> {
+  try {
+    await fn();
+  } catch (error) {
+    if (error instanceof DalError) return error;
+    throw error;
+  }
+  throw new Error('expected a refusal');
 }

@@ -4,8 +4,7 @@ import { pagePrincipal } from '@/lib/auth/principal';
 import { getRoleEditor, listRoles } from '@/lib/dal';
 import { readForPage } from '@/components/shell/dal-page';
 import { RoleEditor } from '@/components/roles/role-editor';
-import { SelectField } from '@/components/ui/field';
-import { buttonClass } from '@/components/ui/button';
+import { RolePicker } from '@/components/profiles/role-picker';
 
 export const metadata: Metadata = { title: 'Add role' };
 
@@ -23,23 +22,14 @@ export default async function NewRolePage({ searchParams }: { searchParams: Prom
         ← Roles
       </Link>
       <h1 className="text-2xl font-semibold">Add role</h1>
-      <form method="get" action="/roles/new" className="flex max-w-md items-end gap-2">
-        <div className="flex-1">
-          <SelectField id="base-role" name="base" label="Base role" defaultValue={chosen} required>
-            <option value="" disabled>
-              Choose a built-in role…
-            </option>
-            {builtIn.map((r) => (
-              <option key={r.key} value={r.key}>
-                {r.name}
-              </option>
-            ))}
-          </SelectField>
-        </div>
-        <button type="submit" className={buttonClass('secondary')}>
-          {chosen ? 'Change base role' : 'Continue'}
-        </button>
-      </form>
+      <RolePicker
+        roles={builtIn.map(({ key, name }) => ({ key, name }))}
+        value={chosen}
+        action="/roles/new"
+        param="base"
+        label="Base role"
+        placeholder="Choose a built-in role…"
+      />
       {editor ? (
         <RoleEditor key={editor.base.key} role={editor} />
       ) : (
