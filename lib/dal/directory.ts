@@ -7,6 +7,8 @@ import { CONSOLE } from '@/lib/permissions/console';
 import { authorize } from './authorize';
 import { DalError, parseInput } from './errors';
 import type { Principal } from './principal';
+import { pseudonymizer } from './anonymize';
+import { redactIdentity } from '@/lib/permissions/pseudonym';
 
 // Read-only views of roles, groups, skills and the audit trail. Their editors arrive with the
 // issues that own them; these verbs already authorize and scope like every other.
@@ -97,8 +99,21 @@ export function listAuditEvents({ ctx, input }: { ctx: Principal; input: unknown
     .limit(q.pageSize + 1)
     .all();
   const page = rows.slice(0, q.pageSize);
+  const alias = pseudonymizer(ctx);
+  const shown = alias
+    ? page.map((r) => {
+        const subject = r.entityType === 'user' ? alias(r.entityId) : null;
+        return {
+          ...r,
+          actorName: alias(r.actorId),
+          entityName: subject ?? r.entityName,
+          before: subject ? redactIdentity(r.before, subject) : r.before,
+          after: subject ? redactIdentity(r.after, subject) : r.after,
+        };
+      })
+    : page;
   return {
-    rows: page.map((r) => ({ ...r, at: r.at.getTime() })),
+    rows: shown.map((r) => ({ ...r, at: r.at.getTime() })),
     next: rows.length > q.pageSize ? page[page.length - 1]!.id : null,
   };
 }

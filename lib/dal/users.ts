@@ -8,6 +8,7 @@ import { CONSOLE, USER_LIST_PERMISSIONS } from '@/lib/permissions/console';
 import { subtreeIds } from '@/lib/permissions/scope';
 import { listUsersInput } from '@/lib/schemas/users';
 import { authorize, type Scope } from './authorize';
+import { pseudonymizer } from './anonymize';
 import { DalError, parseInput } from './errors';
 import type { Principal } from './principal';
 
@@ -250,22 +251,26 @@ export function exportUsersCsv({ ctx, input }: { ctx: Principal; input: unknown 
   };
   const profilesOf = byUser(profiles);
   const skillsOf = byUser(skills);
+  const alias = pseudonymizer(ctx);
   return stringify(
-    users.map((u) => [
-      u.loginName,
-      u.name,
-      u.email,
-      u.nickname,
-      (profilesOf.get(u.id) ?? []).map((p) => p.name).join('; '),
-      [...new Set((profilesOf.get(u.id) ?? []).map((p) => p.roleName))].join('; '),
-      u.groupId !== null ? (groupName.get(u.groupId) ?? '') : '',
-      (skillsOf.get(u.id) ?? [])
-        .map((s) => s.name)
-        .sort()
-        .join('; '),
-      u.maxChats ?? '',
-      u.status,
-    ]),
+    users.map((u) => {
+      const hide = alias !== null && u.id !== ctx.userId;
+      return [
+        hide ? alias(u.id) : u.loginName,
+        hide ? alias(u.id) : u.name,
+        hide ? '' : u.email,
+        hide ? alias(u.id) : u.nickname,
+        (profilesOf.get(u.id) ?? []).map((p) => p.name).join('; '),
+        [...new Set((profilesOf.get(u.id) ?? []).map((p) => p.roleName))].join('; '),
+        u.groupId !== null ? (groupName.get(u.groupId) ?? '') : '',
+        (skillsOf.get(u.id) ?? [])
+          .map((s) => s.name)
+          .sort()
+          .join('; '),
+        u.maxChats ?? '',
+        u.status,
+      ];
+    }),
     { header: true, columns: ['Login name', 'Name', 'Email', 'Nickname', 'Profiles', 'Roles', 'Group', 'Skills', 'Max chats', 'Status'] },
   );
 }

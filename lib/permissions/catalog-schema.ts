@@ -37,6 +37,8 @@ export const rolePermissionSchema = z.strictObject({
   /** For default "account": the account feature that decides it. */
   accountFeature: key.optional(),
   requires: z.array(key).optional(),
+  /** The reference a row comes from when it is not the preset's own document (e.g. "003" for iAdvize). */
+  source: z.string().optional(),
 });
 
 export const corePermissionSchema = z.strictObject({ key, name: z.string().min(1) });

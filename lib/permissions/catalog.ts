@@ -17,6 +17,7 @@ export interface RolePermission {
   default: DefaultState;
   accountFeature?: string;
   requires: string[];
+  source?: string;
 }
 
 export interface Role {
@@ -155,6 +156,7 @@ export function loadCatalog(input: CatalogInput | unknown): Catalog {
         default: p.default,
         ...(p.accountFeature ? { accountFeature: p.accountFeature } : {}),
         requires: p.requires ?? [],
+        ...(p.source ? { source: p.source } : {}),
       });
     }
     for (const channel of Object.keys(role.channelDefaults)) {

@@ -14,6 +14,8 @@ export const CONSOLE = {
   manageAgentProfilesInGroup: 'manage-agent-profiles-in-group',
   manageAgentManagerProfilesInGroup: 'manage-agent-manager-profiles-in-group',
   exportUsersInGroup: 'export-list-of-users-in-group',
+  /** Without it, the audit trail and exports show other users as pseudonyms. */
+  accessUserPerformanceData: 'access-user-performance-data',
 } as const;
 
 export type ConsolePermission = (typeof CONSOLE)[keyof typeof CONSOLE];

@@ -108,6 +108,7 @@ export const livepersonCatalog = {
     "view-all-reports-in-analytics-builder": { category: "Reports" },
     "view-reports-in-campaign-bi": { category: "Reports" },
     "view-reports-in-operational-bi": { category: "Reports" },
+    "access-user-performance-data": { category: "Reports" },
     "assign-workdays-and-special-occasions": { category: "Scheduling" },
     "configure-schedule-and-special-occasion-library-items": { category: "Scheduling" },
     "define-working-hours-in-shift-scheduler": { category: "Scheduling" },
@@ -208,6 +209,8 @@ export const livepersonCatalog = {
         { key: "view-agent-manager-bi-dashboard", name: "View detailed information about Agent performance and engagement activity in the Agent Manager BI dashboard" },
       ],
       permissions: [
+        // From iAdvize (reference 003), in every preset: without it, other users appear as pseudonyms.
+        { key: "access-user-performance-data", name: "Access to user performance data", definition: "Allow a user to be able to access other user's data in reports. When switched off, this permission anonymizes data that could lead to identify what a user has done in the system.", default: "off", source: "003" },
         { key: "join-agents-conversations-in-group", name: "Join agents' conversations within group", definition: "Join conversations handled by other agents in their group or sub-group", default: "on" },
         { key: "view-agents-conversations-in-group", name: "View agents' conversations within group", definition: "View conversations handled by other agents in their group or sub-group", default: "on" },
         { key: "view-conversation-history", name: "View Conversation History", definition: "View all conversations handled by agents in their group or sub-group", default: "on" },
@@ -279,6 +282,8 @@ export const livepersonCatalog = {
         { key: "view-campaign-manager-bi-dashboard", name: "View detailed information on the performance of all your account’s Campaigns in the Campaign Manager BI dashboard" },
       ],
       permissions: [
+        // From iAdvize (reference 003), in every preset: without it, other users appear as pseudonyms.
+        { key: "access-user-performance-data", name: "Access to user performance data", definition: "Allow a user to be able to access other user's data in reports. When switched off, this permission anonymizes data that could lead to identify what a user has done in the system.", default: "off", source: "003" },
         { key: "manage-campaigns", name: "Manage campaigns", definition: "Create and edit campaigns", default: "on" },
         { key: "publish-campaigns", name: "Publish campaigns", definition: "Publish campaigns", default: "on" },
         { key: "manage-predefined-content", name: "Manage predefined content", definition: "Add and edit Predefined Content in the Agent Workspace", default: "on" },
@@ -332,6 +337,8 @@ export const livepersonCatalog = {
         { key: "view-customize-share-analytics-builder-reports", name: "View, Customize and share reports in Analytics Builder." },
       ],
       permissions: [
+        // From iAdvize (reference 003), in every preset: without it, other users appear as pseudonyms.
+        { key: "access-user-performance-data", name: "Access to user performance data", definition: "Allow a user to be able to access other user's data in reports. When switched off, this permission anonymizes data that could lead to identify what a user has done in the system.", default: "on", source: "003" },
         { key: "manage-users-and-roles", name: "Manage users and roles", definition: "Create, edit, and delete users and their roles", default: "on" },
         { key: "manage-profiles", name: "Manage profiles", definition: "Create, edit, and delete profiles, including customizing their permissions", default: "on" },
         { key: "manage-skills", name: "Manage skills", definition: "Create, edit, and delete skills", default: "on" },

@@ -1,0 +1,73 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { parse } from 'csv-parse/sync';
+import type { DB } from '@/db/client';
+import * as t from '@/db/schema';
+import { createTestDatabase, principalOf, userByLogin } from '@/lib/testing/db';
+import { pseudonym, redactIdentity } from '@/lib/permissions/pseudonym';
+import { listAuditEvents } from './directory';
+import { createProfile, getProfile } from './profiles';
+import { createUser } from './user-admin';
+import { exportUsersCsv } from './users';
+
+let db: DB;
+beforeAll(async () => {
+  db = await createTestDatabase();
+  // An administrator whose profile lacks "Access to user performance data".
+  const admin = principalOf(db, 'admin');
+  const adminProfile = getProfile({ ctx: admin, input: { id: db.select().from(t.profiles).where(eq(t.profiles.name, 'Admin')).get()!.id } });
+  const { id } = createProfile({
+    ctx: admin,
+    input: { roleKey: 'admin', name: 'Admin without performance data', permissions: adminProfile.permissions.filter((k) => k !== 'access-user-performance-data') },
+  });
+  await createUser({
+    ctx: admin,
+    input: { loginName: 'auditor', password: 'auditor-password', email: 'auditor@example.com', name: 'Ada Auditor', nickname: 'Ada', groupId: null, profileIds: [id] },
+  });
+});
+
+describe('pseudonyms', () => {
+  it('are stable for one user and differ between users', () => {
+    expect(pseudonym('k', 7)).toBe(pseudonym('k', 7));
+    expect(pseudonym('k', 7)).not.toBe(pseudonym('k', 8));
+    expect(pseudonym('k', 7)).not.toBe(pseudonym('other key', 7));
+    expect(pseudonym('k', 7)).toMatch(/^User [0-9A-F]{8}$/);
+  });
+
+  it('replace the fields that identify a person, at any depth', () => {
+    expect(redactIdentity({ loginName: 'a', email: 'e', groupId: 3, profiles: [{ name: 'n', role: 'agent' }] }, 'User X')).toEqual({
+      loginName: 'User X',
+      email: 'User X',
+      groupId: 3,
+      profiles: [{ name: 'User X', role: 'agent' }],
+    });
+  });
+});
+
+describe('without "Access to user performance data"', () => {
+  it('the audit trail shows other users as pseudonyms, and him as "you"', () => {
+    const auditor = principalOf(db, 'auditor');
+    const rows = listAuditEvents({ ctx: auditor, input: { pageSize: 200 } }).rows;
+    const byAdmin = rows.filter((r) => r.actorId === userByLogin(db, 'admin').id);
+    expect(byAdmin.length).toBeGreaterThan(0);
+    expect(new Set(byAdmin.map((r) => r.actorName)).size).toBe(1);
+    expect(byAdmin[0]!.actorName).toMatch(/^User [0-9A-F]{8}$/);
+    const created = rows.find((r) => r.entityType === 'user' && r.action === 'create')!;
+    expect(created.entityName).toBe('you'); // the auditor's own creation
+    expect(JSON.stringify(rows)).not.toContain('Avery Admin');
+    expect(JSON.stringify(rows)).not.toContain('admin@example.com');
+
+    const admin = listAuditEvents({ ctx: principalOf(db, 'admin'), input: { pageSize: 200 } }).rows;
+    expect(admin.some((r) => r.actorName === 'admin')).toBe(true);
+  });
+
+  it('exports show pseudonyms instead of names, logins and emails', () => {
+    const rows = parse(exportUsersCsv({ ctx: principalOf(db, 'auditor'), input: {} }), { columns: true }) as Record<string, string>[];
+    const others = rows.filter((r) => r['Login name'] !== 'auditor');
+    expect(others.length).toBeGreaterThan(40);
+    expect(others.every((r) => /^User [0-9A-F]{8}$/.test(r['Login name']!) && r.Email === '')).toBe(true);
+    expect(rows.find((r) => r['Login name'] === 'auditor')).toMatchObject({ Name: 'Ada Auditor' });
+    const named = parse(exportUsersCsv({ ctx: principalOf(db, 'admin'), input: {} }), { columns: true }) as Record<string, string>[];
+    expect(named.some((r) => r['Login name'] === 'sales')).toBe(true);
+  });
+});

@@ -1,0 +1,21 @@
+import { createHmac } from 'node:crypto';
+
+/**
+ * A stable pseudonym for a user: the same user always gets the same one (so a reader can follow
+ * one person through the log), and without the key nobody can tell who it is.
+ */
+export function pseudonym(key: string, userId: number | string): string {
+  const digest = createHmac('sha256', key).update(String(userId)).digest('hex');
+  return `User ${digest.slice(0, 8).toUpperCase()}`;
+}
+
+const IDENTIFYING = new Set(['loginName', 'email', 'name', 'nickname']);
+
+/** A copy of an audit value with the fields that identify a person replaced by the pseudonym. */
+export function redactIdentity(value: unknown, alias: string): unknown {
+  if (Array.isArray(value)) return value.map((v) => redactIdentity(v, alias));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, IDENTIFYING.has(k) ? alias : redactIdentity(v, alias)]));
+  }
+  return value;
+}
