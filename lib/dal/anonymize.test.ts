@@ -18,11 +18,23 @@ beforeAll(async () => {
   const adminProfile = getProfile({ ctx: admin, input: { id: db.select().from(t.profiles).where(eq(t.profiles.name, 'Admin')).get()!.id } });
   const { id } = createProfile({
     ctx: admin,
-    input: { roleKey: 'admin', name: 'Admin without performance data', permissions: adminProfile.permissions.filter((k) => k !== 'access-user-performance-data') },
+    input: {
+      roleKey: 'admin',
+      name: 'Admin without performance data',
+      permissions: adminProfile.permissions.filter((k) => k !== 'access-user-performance-data'),
+    },
   });
   await createUser({
     ctx: admin,
-    input: { loginName: 'auditor', password: 'auditor-password', email: 'auditor@example.com', name: 'Ada Auditor', nickname: 'Ada', groupId: null, profileIds: [id] },
+    input: {
+      loginName: 'auditor',
+      password: 'auditor-password',
+      email: 'auditor@example.com',
+      name: 'Ada Auditor',
+      nickname: 'Ada',
+      groupId: null,
+      profileIds: [id],
+    },
   });
 });
 

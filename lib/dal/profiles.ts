@@ -502,6 +502,42 @@ export function duplicateProfile({ ctx, input }: { ctx: Principal; input: unknow
   });
 }
 
+/**
+ * Inside a write transaction: the profile's next version. "apply" raises the floor, so every holder
+ * moves to it in this one row; "new-users" leaves holders where they are.
+ */
+export function appendVersion(
+  tx: Tx,
+  ctx: Principal,
+  current: typeof t.profiles.$inferSelect,
+  fields: { name: string; description: string; permissions: string[]; channels: ChannelSettings; note: string; mode: 'apply' | 'new-users' },
+): number {
+  const version = current.headVersion + 1;
+  tx.insert(t.profileVersions)
+    .values({ profileId: current.id, version, permissions: fields.permissions, channels: fields.channels, note: fields.note, createdBy: ctx.userId })
+    .run();
+  tx.update(t.profiles)
+    .set({
+      name: fields.name,
+      description: fields.description,
+      headVersion: version,
+      floorVersion: fields.mode === 'apply' ? version : current.floorVersion,
+      rowVersion: current.rowVersion + 1,
+      updatedBy: ctx.userId,
+      updatedAt: new Date(),
+    })
+    .where(eq(t.profiles.id, current.id))
+    .run();
+  return version;
+}
+
+/** Before applying `next` to every holder of a profile: the checks of assertMayApply, by profile id. */
+export function assertMayApplyToHolders(ctx: Principal, profileId: number, next: readonly string[], channels: ChannelSettings, action: string) {
+  const row = getDb().select().from(t.profiles).where(eq(t.profiles.id, profileId)).get();
+  if (!row) throw new DalError('not-found', 'There is no such profile.');
+  assertMayApply(ctx, row, roleOf(ctx, row.roleKey), next, channels, action);
+}
+
 /** One save: a new version; "apply" moves every holder to it by raising the floor (one row). */
 function writeVersion(
   ctx: Principal,
@@ -521,22 +557,7 @@ function writeVersion(
   const beforeChannels = versionChannels(row.id, row.headVersion);
   return writeTransaction((tx) => {
     const current = lockedProfile(tx, row.id, fields.rowVersion);
-    const version = current.headVersion + 1;
-    tx.insert(t.profileVersions)
-      .values({ profileId: row.id, version, permissions: fields.permissions, channels: fields.channels, note: fields.note, createdBy: ctx.userId })
-      .run();
-    tx.update(t.profiles)
-      .set({
-        name: fields.name,
-        description: fields.description,
-        headVersion: version,
-        floorVersion: fields.mode === 'apply' ? version : current.floorVersion,
-        rowVersion: current.rowVersion + 1,
-        updatedBy: ctx.userId,
-        updatedAt: new Date(),
-      })
-      .where(eq(t.profiles.id, row.id))
-      .run();
+    const version = appendVersion(tx, ctx, current, fields);
     writeAudit(tx, ctx, {
       entityType: 'profile',
       entityId: row.id,

@@ -11,7 +11,7 @@ import { writeAudit } from './audit';
 import { authorize, deny, reachOf } from './authorize';
 import { DalError, parseInput } from './errors';
 import { enabledFeatures, type Principal } from './principal';
-import { previewProfileChange, type ProfileImpact, type ProfilePermissionRow } from './profiles';
+import { appendVersion, assertMayApplyToHolders, previewProfileChange, type ProfileImpact, type ProfilePermissionRow } from './profiles';
 import { writeTransaction } from './tx';
 
 const ROLE_PERMISSIONS = [CONSOLE.manageUsersAndRoles];
@@ -291,6 +291,8 @@ export function updateRole({ ctx, input }: { ctx: Principal; input: unknown }): 
     .where(and(eq(t.profileVersions.profileId, profile.id), eq(t.profileVersions.version, profile.headVersion)))
     .get()!;
   const before = head.permissions;
+  // Applied, the new defaults reach every holder of the default profile: the same checks as a profile's apply.
+  if (data.mode === 'apply') assertMayApplyToHolders(ctx, profile.id, keys, head.channels, 'edit roles');
   return writeTransaction((tx) => {
     const current = tx.select().from(t.roles).where(eq(t.roles.key, role.key)).get();
     if (!current || current.rowVersion !== data.rowVersion)
@@ -303,21 +305,14 @@ export function updateRole({ ctx, input }: { ctx: Principal; input: unknown }): 
       .where(eq(t.roles.key, role.key))
       .run();
     const p = tx.select().from(t.profiles).where(eq(t.profiles.id, profile.id)).get()!;
-    const version = p.headVersion + 1;
-    tx.insert(t.profileVersions)
-      .values({ profileId: p.id, version, permissions: keys, channels: head.channels, note: 'Role defaults changed', createdBy: ctx.userId })
-      .run();
-    tx.update(t.profiles)
-      .set({
-        name: p.name === current.name ? data.name : p.name,
-        headVersion: version,
-        floorVersion: data.mode === 'apply' ? version : p.floorVersion,
-        rowVersion: p.rowVersion + 1,
-        updatedBy: ctx.userId,
-        updatedAt: new Date(),
-      })
-      .where(eq(t.profiles.id, p.id))
-      .run();
+    const version = appendVersion(tx, ctx, p, {
+      name: p.name === current.name ? data.name : p.name,
+      description: p.description,
+      permissions: keys,
+      channels: head.channels,
+      note: 'Role defaults changed',
+      mode: data.mode,
+    });
     writeAudit(tx, ctx, {
       entityType: 'role',
       entityId: role.key,
