@@ -43,3 +43,14 @@ describe('read-only directory verbs', () => {
     expect(() => listAuditEvents({ ctx: admin, input: { before: 'x' } })).toThrow(/Page cursor must be a number/);
   });
 });
+
+describe('the security log', () => {
+  it('keeps refused attempts with actor, action and reason, for audit readers only', async () => {
+    const { listUsers } = await import('./users');
+    const { listDeniedAttempts } = await import('./directory');
+    expect(() => listUsers({ ctx: principalOf(db, 'agent'), input: {} })).toThrow();
+    const rows = listDeniedAttempts({ ctx: principalOf(db, 'admin'), input: {} }).rows;
+    expect(rows[0]).toMatchObject({ actorName: 'agent', action: 'see the users list', source: 'ui', reason: expect.stringMatching(/You need one of the permissions/) });
+    expect(() => listDeniedAttempts({ ctx: principalOf(db, 'manager'), input: {} })).toThrow(/View and export audit trail/);
+  });
+});

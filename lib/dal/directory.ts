@@ -117,3 +117,24 @@ export function listAuditEvents({ ctx, input }: { ctx: Principal; input: unknown
     next: rows.length > q.pageSize ? page[page.length - 1]!.id : null,
   };
 }
+
+/** The security log: refused attempts, newest first, for the same readers as the audit trail. */
+export function listDeniedAttempts({ ctx, input }: { ctx: Principal; input: unknown }) {
+  if (authorize(ctx, 'see the security log', [CONSOLE.viewAuditTrail]).kind !== 'account') {
+    throw new DalError('forbidden', 'The security log is for account-wide holders of "View and export audit trail".');
+  }
+  const q = parseInput(auditPageInput, input);
+  const rows = getDb()
+    .select()
+    .from(t.deniedAttempts)
+    .where(q.before ? lt(t.deniedAttempts.id, q.before) : undefined)
+    .orderBy(desc(t.deniedAttempts.id))
+    .limit(q.pageSize + 1)
+    .all();
+  const page = rows.slice(0, q.pageSize);
+  const alias = pseudonymizer(ctx);
+  return {
+    rows: page.map((r) => ({ ...r, actorName: alias ? alias(r.actorId) : r.actorName, at: r.at.getTime() })),
+    next: rows.length > q.pageSize ? page[page.length - 1]!.id : null,
+  };
+}

@@ -29,7 +29,7 @@ export {
   type ComparisonRow,
 } from './profiles';
 export { getUserAccess, assignProfile, unassignProfile, userFormOptions, type UserAccess, type UserFormOptions } from './user-access';
-export { listGroups, listSkills, listAuditEvents, type GroupNodeRow } from './directory';
+export { listGroups, listSkills, listAuditEvents, listDeniedAttempts, type GroupNodeRow } from './directory';
 export { listRoles, getRoleEditor, createRole, previewRoleChange, updateRole, deleteRole, type RoleSummary, type RoleEditorData } from './roles';
 export { createUser, updateUser, setUserStatus, deleteUser, listOverrides, addOverride, removeOverride, getUserDetails } from './user-admin';
 export { createGroup, updateGroup, deleteGroup, createSkill, renameSkill, deleteSkill } from './groups-skills';

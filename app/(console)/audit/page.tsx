@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { pagePrincipal } from '@/lib/auth/principal';
-import { listAuditEvents } from '@/lib/dal';
+import { listAuditEvents, listDeniedAttempts } from '@/lib/dal';
 import { firstValues } from '@/lib/search-params';
 import { readForPage } from '@/components/shell/dal-page';
 import { DataTable, cell } from '@/components/ui/table';
@@ -15,6 +15,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const params = firstValues(await searchParams);
   const { data: page, fallback } = readForPage('the audit trail', () => listAuditEvents({ ctx, input: { before: params.before } }));
   if (fallback) return fallback;
+  const denied = listDeniedAttempts({ ctx, input: { pageSize: 20 } });
   return (
     <div className="space-y-4">
       <h1 className="text-2xl font-semibold">Audit</h1>
@@ -45,6 +46,26 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           </Link>
         ) : null}
       </nav>
+      <section aria-labelledby="denied-title" className="space-y-2">
+        <h2 id="denied-title" className="text-lg font-medium">
+          Refused attempts (security log)
+        </h2>
+        {denied.rows.length === 0 ? (
+          <p className="text-sm text-slate-600">No refused attempts.</p>
+        ) : (
+          <DataTable caption="Refused attempts" columns={['When', 'Who', 'Source', 'Tried to', 'Why it was refused']}>
+            {denied.rows.map((d) => (
+              <tr key={d.id} className="align-top">
+                <td className={`${cell} whitespace-nowrap`}>{new Date(d.at).toISOString().slice(0, 19).replace('T', ' ')} UTC</td>
+                <td className={cell}>{d.actorName}</td>
+                <td className={cell}>{d.source.toUpperCase()}</td>
+                <td className={cell}>{d.action}</td>
+                <td className={cell}>{d.reason}</td>
+              </tr>
+            ))}
+          </DataTable>
+        )}
+      </section>
     </div>
   );
 }
