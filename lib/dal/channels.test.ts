@@ -100,3 +100,22 @@ describe('assigning a profile hands out its channel levels', () => {
     expect(error.message).toMatch(/in Voice, so you can't give "Manage settings"/);
   });
 });
+
+describe('removing a channel-level override', () => {
+  it('is refused when it would raise the user above the actor\u2019s own level', async () => {
+    const { removeOverride } = await import('./user-admin');
+    const target = userByLogin(db, 'chloe.nguyen'); // in Support: inside the manager's reach
+    const admin = principalOf(db, 'admin');
+    // A profile giving Voice "Manage settings", lowered for this user by an override.
+    const { id: profileId } = createProfile({
+      ctx: admin,
+      input: { roleKey: 'agent', name: 'Voice leads', permissions: [], channels: { voice: 'manage-settings' } },
+    });
+    db.delete(t.userProfiles).where(eq(t.userProfiles.userId, target.id)).run();
+    db.insert(t.userProfiles).values({ userId: target.id, roleKey: 'agent', profileId, version: 1 }).run();
+    const { id } = addOverride({ ctx: admin, input: { userId: target.id, permissionKey: 'voice', effect: 'level', level: 'view', reason: 'Training' } });
+    expect(refusalOf(() => removeOverride({ ctx: principalOf(db, 'manager'), input: { id } })).message).toMatch(/above your own "Manage conversations"/);
+    removeOverride({ ctx: admin, input: { id } });
+    expect(channelLevel('chloe.nguyen', 'voice')).toBe('manage-settings');
+  });
+});

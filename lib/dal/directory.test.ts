@@ -50,7 +50,12 @@ describe('the security log', () => {
     const { listDeniedAttempts } = await import('./directory');
     expect(() => listUsers({ ctx: principalOf(db, 'agent'), input: {} })).toThrow();
     const rows = listDeniedAttempts({ ctx: principalOf(db, 'admin'), input: {} }).rows;
-    expect(rows[0]).toMatchObject({ actorName: 'agent', action: 'see the users list', source: 'ui', reason: expect.stringMatching(/You need one of the permissions/) });
+    expect(rows[0]).toMatchObject({
+      actorName: 'agent',
+      action: 'see the users list',
+      source: 'ui',
+      reason: expect.stringMatching(/You need one of the permissions/),
+    });
     expect(() => listDeniedAttempts({ ctx: principalOf(db, 'manager'), input: {} })).toThrow(/View and export audit trail/);
   });
 });

@@ -428,6 +428,19 @@ export function removeOverride({ ctx, input }: { ctx: Principal; input: unknown 
     const refusal = meta ? handOutRefusal(granterOf(ctx), meta.key, meta.name, false) : null;
     if (refusal) deny(ctx, 'remove overrides', refusal);
   }
+  // Removing a level override can raise his channel levels back: not above the actor's own.
+  if (override.effect === 'level') {
+    const now = readEffectiveInput(user.id);
+    const before = effectivePermissions(ctx.catalog, now).channels;
+    const after = effectivePermissions(ctx.catalog, { ...now, overrides: now.overrides.filter((o) => o.id !== override.id) }).channels;
+    for (const c of ctx.catalog.channels) {
+      const next = after.get(c.key)!.level;
+      const mine = ctx.effective.channels.get(c.key)?.level ?? 'none';
+      if (levelRank(next) > levelRank(before.get(c.key)!.level) && levelRank(next) > levelRank(mine)) {
+        deny(ctx, 'remove overrides', `Removing it would give him "${LEVEL_NAMES[next]}" in ${c.name}, above your own "${LEVEL_NAMES[mine]}".`);
+      }
+    }
+  }
   return writeTransaction((tx) => {
     tx.delete(t.userOverrides)
       .where(and(eq(t.userOverrides.id, id), eq(t.userOverrides.userId, user.id)))
