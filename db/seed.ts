@@ -3,7 +3,7 @@ import type { DB } from './client';
 import * as t from './schema';
 import { roleDefaults, type Catalog } from '@/lib/permissions/catalog';
 import { hashPassword } from '@/lib/auth/password';
-import { demoGroups, demoManagerProfile, demoSkills, demoUsers } from '@/seeds/demo';
+import { demoAccounts } from '@/seeds/demo';
 
 export function isSeeded(db: DB): boolean {
   return db.select().from(t.settings).where(eq(t.settings.key, 'preset')).get() !== undefined;
@@ -36,29 +36,33 @@ function seedCatalog(tx: Pick<DB, 'insert'>, catalog: Catalog) {
  */
 export async function seedDatabase(db: DB, catalog: Catalog, demoPassword: string): Promise<boolean> {
   if (isSeeded(db)) return false;
+  const demo = demoAccounts[catalog.preset];
+  if (!demo) throw new Error(`The preset "${catalog.preset}" has no demo account`);
   // Hash before the transaction: its callback must stay synchronous.
   const hashes = new Map<string, string>();
-  for (const u of demoUsers) hashes.set(u.loginName, await hashPassword(demoPassword));
+  for (const u of demo.users) hashes.set(u.loginName, await hashPassword(demoPassword));
 
   db.transaction(
     (tx) => {
       if (isSeeded(tx as unknown as DB)) return;
       const { profileIds, enabled } = seedCatalog(tx, catalog);
 
-      const managerRole = catalog.roleByKey.get(demoManagerProfile.roleKey)!;
-      const managerPermissions = new Set([...roleDefaults(managerRole, enabled), ...demoManagerProfile.turnOn]);
-      const mp = tx
-        .insert(t.profiles)
-        .values({ name: demoManagerProfile.name, roleKey: managerRole.key, description: demoManagerProfile.description })
-        .returning({ id: t.profiles.id })
-        .get();
-      tx.insert(t.profileVersions)
-        .values({ profileId: mp.id, version: 1, permissions: [...managerPermissions], channels: managerRole.channelDefaults, note: 'Demo' })
-        .run();
-      profileIds.set(demoManagerProfile.name, mp.id);
+      for (const extra of demo.extraProfiles) {
+        const role = catalog.roleByKey.get(extra.roleKey)!;
+        const on = new Set([...roleDefaults(role, enabled), ...extra.turnOn]);
+        const row = tx
+          .insert(t.profiles)
+          .values({ name: extra.name, roleKey: role.key, description: extra.description })
+          .returning({ id: t.profiles.id })
+          .get();
+        tx.insert(t.profileVersions)
+          .values({ profileId: row.id, version: 1, permissions: [...on], channels: role.channelDefaults, note: 'Demo' })
+          .run();
+        profileIds.set(extra.name, row.id);
+      }
 
       const groupIds = new Map<string, number>();
-      for (const g of demoGroups) {
+      for (const g of demo.groups) {
         const row = tx
           .insert(t.groups)
           .values({ name: g.name, parentId: g.parent ? groupIds.get(g.parent)! : null })
@@ -67,12 +71,12 @@ export async function seedDatabase(db: DB, catalog: Catalog, demoPassword: strin
         groupIds.set(g.name, row.id);
       }
       const skillIds = new Map<string, number>();
-      for (const s of demoSkills) skillIds.set(s, tx.insert(t.skills).values({ name: s }).returning({ id: t.skills.id }).get().id);
+      for (const s of demo.skills) skillIds.set(s, tx.insert(t.skills).values({ name: s }).returning({ id: t.skills.id }).get().id);
 
       const profileRoles = new Map<number, string>();
       for (const p of tx.select({ id: t.profiles.id, roleKey: t.profiles.roleKey }).from(t.profiles).all()) profileRoles.set(p.id, p.roleKey);
 
-      for (const u of demoUsers) {
+      for (const u of demo.users) {
         const user = tx
           .insert(t.users)
           .values({
@@ -81,7 +85,7 @@ export async function seedDatabase(db: DB, catalog: Catalog, demoPassword: strin
             name: u.name,
             nickname: u.nickname,
             passwordHash: hashes.get(u.loginName)!,
-            groupId: groupIds.get(u.group)!,
+            groupId: u.group ? groupIds.get(u.group)! : null,
             maxChats: u.maxChats ?? null,
           })
           .returning({ id: t.users.id })
@@ -111,7 +115,7 @@ export async function seedDatabase(db: DB, catalog: Catalog, demoPassword: strin
           entityId: catalog.preset,
           entityName: catalog.title,
           action: 'seed',
-          after: { preset: catalog.preset, users: demoUsers.length },
+          after: { preset: catalog.preset, users: demo.users.length },
         })
         .run();
     },

@@ -4,7 +4,7 @@ import { migrateDatabase, openDatabase, type DB } from './client';
 import { isSeeded, seedDatabase } from './seed';
 import * as t from './schema';
 import { isPresetName, presetCatalog, PRESETS } from '@/seeds/presets';
-import { demoUsers } from '@/seeds/demo';
+import { demoAccounts } from '@/seeds/demo';
 
 export interface PreparedDatabase {
   db: DB;
@@ -45,7 +45,7 @@ export async function prepareDatabase(opts: { file: string; preset: string; demo
 }
 
 export function demoSignInLines(prepared: PreparedDatabase, envPassword: string | undefined): string[] {
-  const shown = ['admin', 'manager', 'agent', 'sales'].filter((l) => demoUsers.some((u) => u.loginName === l));
+  const shown = demoAccounts[prepared.preset]?.highlighted ?? [];
   const password = prepared.generatedPassword ?? envPassword;
   const lines = shown.map((l) => `  ${l.padEnd(8)} ${password ?? '(the password printed when this database was created)'}`);
   return [`Demo sign-ins (${prepared.preset} preset):`, ...lines];

@@ -20,11 +20,17 @@ test.describe.serial('custom roles', () => {
     await page.getByLabel(/^Rank/).fill('3');
     await page.getByRole('switch', { name: 'Manage skills', exact: true }).click();
     await page.getByRole('button', { name: 'Save and apply' }).click();
-    await page.getByRole('alertdialog', { name: 'Impact preview' }).getByRole('button', { name: /^Confirm/ }).click();
+    await page
+      .getByRole('alertdialog', { name: 'Impact preview' })
+      .getByRole('button', { name: /^Confirm/ })
+      .click();
     await expect(alertOf(page)).toContainText('The rank can be at most 2');
     await page.getByLabel(/^Rank/).fill('2');
     await page.getByRole('button', { name: 'Save and apply' }).click();
-    await page.getByRole('alertdialog', { name: 'Impact preview' }).getByRole('button', { name: /^Confirm/ }).click();
+    await page
+      .getByRole('alertdialog', { name: 'Impact preview' })
+      .getByRole('button', { name: /^Confirm/ })
+      .click();
     await expect(page.getByText('Role created, with its default profile.')).toBeVisible();
     await expect(page.getByRole('switch', { name: 'Manage skills', exact: true })).toBeChecked();
 
@@ -34,7 +40,10 @@ test.describe.serial('custom roles', () => {
     await page.getByRole('button', { name: 'Continue' }).click();
     await page.getByLabel('Name').fill('Team Lead nights');
     await page.getByRole('button', { name: 'Save and apply' }).click();
-    await page.getByRole('alertdialog', { name: 'Impact preview' }).getByRole('button', { name: /^Confirm/ }).click();
+    await page
+      .getByRole('alertdialog', { name: 'Impact preview' })
+      .getByRole('button', { name: /^Confirm/ })
+      .click();
     await expect(page.getByText('Profile created.')).toBeVisible();
 
     await openUser(page, 'hugo.nguyen');

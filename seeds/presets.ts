@@ -1,7 +1,8 @@
 import { loadCatalog, type Catalog } from '@/lib/permissions/catalog';
 import { livepersonCatalog } from './catalogs/liveperson';
+import { livecallerCatalog } from './catalogs/livecaller';
 
-export const PRESETS = { liveperson: livepersonCatalog } as const;
+export const PRESETS = { liveperson: livepersonCatalog, livecaller: livecallerCatalog } as const;
 export type PresetName = keyof typeof PRESETS;
 export const DEFAULT_PRESET: PresetName = 'liveperson';
 

@@ -63,7 +63,10 @@ export const profileVersions = sqliteTable(
     /** JSON array of the configurable permission keys switched on. */
     permissions: text('permissions', { mode: 'json' }).$type<string[]>().notNull(),
     /** JSON object: the channel levels this version sets (a sub-channel left out follows its main channel). */
-    channels: text('channels', { mode: 'json' }).$type<Record<string, Level>>().notNull().default(sql`'{}'`),
+    channels: text('channels', { mode: 'json' })
+      .$type<Record<string, Level>>()
+      .notNull()
+      .default(sql`'{}'`),
     note: text('note').notNull().default(''),
     createdBy: integer('created_by'),
     createdAt: integer('created_at', { mode: 'timestamp_ms' })
