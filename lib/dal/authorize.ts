@@ -23,6 +23,12 @@ export function reachOf(p: Principal, permissionKey: string): 'account' | 'manag
   return accountWide ? 'account' : 'managed-groups';
 }
 
+/** The widest reach among several keys of one capability. */
+export function reachOfAny(p: Principal, keys: readonly string[]): 'account' | 'managed-groups' | null {
+  const reaches = keys.map((k) => reachOf(p, k));
+  return reaches.includes('account') ? 'account' : reaches.includes('managed-groups') ? 'managed-groups' : null;
+}
+
 export function managedSubtree(p: Principal): Set<number> {
   const groups = getDb().select({ id: t.groups.id, parentId: t.groups.parentId }).from(t.groups).all();
   return subtreeIds(groups, p.managedGroupIds);
@@ -38,8 +44,10 @@ export function deny(p: Principal, action: string, reason: string, code: 'forbid
   throw new DalError(code, reason);
 }
 
-function permissionNames(p: Principal, keys: readonly string[]): string {
-  const names = keys.map((k) => `"${p.catalog.permissionByKey.get(k)?.name ?? k}"`);
+export function permissionNames(p: Principal, keys: readonly string[]): string {
+  // A capability lists the keys every preset uses for it; name only those this catalog has.
+  const known = keys.filter((k) => p.catalog.permissionByKey.has(k));
+  const names = (known.length ? known : keys).map((k) => `"${p.catalog.permissionByKey.get(k)?.name ?? k}"`);
   return names.length === 1 ? `the permission ${names[0]!}` : `one of the permissions ${names.join(', ')}`;
 }
 

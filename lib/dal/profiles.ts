@@ -3,7 +3,7 @@ import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import * as t from '@/db/schema';
 import { roleDefaults, type Role, type RolePermission } from '@/lib/permissions/catalog';
-import { CONSOLE } from '@/lib/permissions/console';
+import { CONSOLE, USER_ADMIN } from '@/lib/permissions/console';
 import { effectivePermissions } from '@/lib/permissions/effective';
 import { grantRefusal, type Granter } from '@/lib/permissions/grant-rules';
 import { diffKeys, profileProblems } from '@/lib/permissions/profile-rules';
@@ -21,7 +21,7 @@ import {
   versionedProfileInput,
 } from '@/lib/schemas/profiles';
 import { writeAudit } from './audit';
-import { deny, managedSubtree, reachOf } from './authorize';
+import { deny, managedSubtree, reachOf, reachOfAny, permissionNames } from './authorize';
 import { DalError, parseInput } from './errors';
 import { enabledFeatures, readEffectiveInput, type Principal } from './principal';
 import { writeTransaction, type Tx } from './tx';
@@ -49,10 +49,8 @@ function manageableRoles(ctx: Principal): 'all' | Set<string> {
 function requireProfileArea(ctx: Principal, action: string): 'all' | Set<string> {
   const roles = manageableRoles(ctx);
   if (roles === 'all' || roles.size) return roles;
-  const names = [CONSOLE.manageProfiles, CONSOLE.manageAgentProfilesInGroup, CONSOLE.manageAgentManagerProfilesInGroup]
-    .map((k) => `"${ctx.catalog.permissionByKey.get(k)?.name ?? k}"`)
-    .join(', ');
-  return deny(ctx, action, `You need one of the permissions ${names} to ${action}.`);
+  const names = permissionNames(ctx, [CONSOLE.manageProfiles, CONSOLE.manageAgentProfilesInGroup, CONSOLE.manageAgentManagerProfilesInGroup]);
+  return deny(ctx, action, `You need ${names} to ${action}.`);
 }
 
 const mayManageRole = (roles: 'all' | Set<string>, roleKey: string) => roles === 'all' || roles.has(roleKey);
@@ -60,7 +58,7 @@ const mayManageRole = (roles: 'all' | Set<string>, roleKey: string) => roles ===
 function granterOf(ctx: Principal): Granter {
   return {
     holds: (key) => ctx.effective.explain.get(key)?.allowed ?? false,
-    accountWide: reachOf(ctx, CONSOLE.manageProfiles) === 'account' || reachOf(ctx, CONSOLE.manageUsersAndRoles) === 'account',
+    accountWide: reachOf(ctx, CONSOLE.manageProfiles) === 'account' || reachOfAny(ctx, USER_ADMIN) === 'account',
   };
 }
 
@@ -574,7 +572,7 @@ function writeVersion(
 }
 
 /** Console permissions somebody active must always keep: losing the last holder locks the account out. */
-const LAST_HOLDER_GUARDED = [CONSOLE.manageUsersAndRoles, CONSOLE.manageProfiles];
+const LAST_HOLDER_GUARDED = [...USER_ADMIN, CONSOLE.manageProfiles];
 
 /**
  * Moving every holder to `next` ("Save and apply", a rollback applied, "Apply to all holders"):

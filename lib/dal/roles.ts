@@ -4,17 +4,17 @@ import { z } from 'zod';
 import { getDb } from '@/db/client';
 import * as t from '@/db/schema';
 import { roleDefaults, type Role } from '@/lib/permissions/catalog';
-import { CONSOLE } from '@/lib/permissions/console';
+import { ROLE_ADMIN } from '@/lib/permissions/console';
 import { grantRefusal } from '@/lib/permissions/grant-rules';
 import { diffKeys, profileProblems } from '@/lib/permissions/profile-rules';
 import { writeAudit } from './audit';
-import { authorize, deny, reachOf } from './authorize';
+import { authorize, deny, reachOfAny } from './authorize';
 import { DalError, parseInput } from './errors';
 import { enabledFeatures, type Principal } from './principal';
 import { appendVersion, assertMayApplyToHolders, previewProfileChange, type ProfileImpact, type ProfilePermissionRow } from './profiles';
 import { writeTransaction } from './tx';
 
-const ROLE_PERMISSIONS = [CONSOLE.manageUsersAndRoles];
+const ROLE_PERMISSIONS = ROLE_ADMIN;
 const name = z.string({ error: 'Name is required' }).trim().min(1, 'Name is required').max(200, 'Name is too long (at most 200 characters)');
 const description = z.string().trim().max(2000, 'Description is too long (at most 2000 characters)').default('');
 const defaults = z.array(z.string().max(200), { error: 'Defaults must be a list of permission keys' }).max(1000);
@@ -54,7 +54,7 @@ function checkedDefaults(ctx: Principal, base: Role, keys: readonly string[], pr
   const baseDefaults = new Set(roleDefaults(base, enabledFeatures()));
   const granter = {
     holds: (k: string) => ctx.effective.explain.get(k)?.allowed ?? false,
-    accountWide: reachOf(ctx, CONSOLE.manageUsersAndRoles) === 'account',
+    accountWide: reachOfAny(ctx, ROLE_ADMIN) === 'account',
   };
   const refusals = diffKeys(previous, keys)
     .added.map((k) => grantRefusal(granter, base, k, baseDefaults))
@@ -154,7 +154,7 @@ function editorRows(ctx: Principal, base: Role, baseDefaults: Set<string>): Prof
   const features = enabledFeatures();
   const granter = {
     holds: (k: string) => ctx.effective.explain.get(k)?.allowed ?? false,
-    accountWide: reachOf(ctx, CONSOLE.manageUsersAndRoles) === 'account',
+    accountWide: reachOfAny(ctx, ROLE_ADMIN) === 'account',
   };
   return base.permissions.map((p) => {
     const feature = ctx.catalog.permissionByKey.get(p.key)?.feature;

@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { getDb } from '@/db/client';
 import * as t from '@/db/schema';
-import { CONSOLE } from '@/lib/permissions/console';
+import { SETTINGS_ADMIN } from '@/lib/permissions/console';
 import { authorize } from './authorize';
 import { writeAudit } from './audit';
 import { DalError, parseInput } from './errors';
@@ -11,7 +11,7 @@ import type { Principal } from './principal';
 import { writeTransaction } from './tx';
 
 // Account-wide settings belong to whoever may manage users and roles account-wide.
-const SETTINGS_PERMISSIONS = [CONSOLE.manageUsersAndRoles];
+const SETTINGS_PERMISSIONS = SETTINGS_ADMIN;
 
 export interface AccountFeatureRow {
   key: string;

@@ -4,12 +4,12 @@ import { z } from 'zod';
 import { getDb } from '@/db/client';
 import * as t from '@/db/schema';
 import { roleDefaults } from '@/lib/permissions/catalog';
-import { CONSOLE, USER_LIST_PERMISSIONS } from '@/lib/permissions/console';
-import { effectivePermissions, type ChannelExplanation, type EffectiveInput, type Explanation } from '@/lib/permissions/effective';
+import { CONSOLE, USER_ADMIN, USER_LIST_PERMISSIONS } from '@/lib/permissions/console';
+import { effectivePermissions, type ChannelExplanation, type EffectiveInput, type EffectivePermissions, type Explanation } from '@/lib/permissions/effective';
 import { grantRefusal } from '@/lib/permissions/grant-rules';
 import { LEVEL_NAMES, levelRank, resolveChannelLevels } from '@/lib/permissions/channels';
 import { writeAudit } from './audit';
-import { authorize, deny, reachOf, type Scope } from './authorize';
+import { authorize, deny, reachOf, type Scope, reachOfAny } from './authorize';
 import { DalError, parseInput } from './errors';
 import { enabledFeatures, readEffectiveInput, type Principal } from './principal';
 import { writeTransaction } from './tx';
@@ -113,7 +113,7 @@ export function assignRefusal(ctx: Principal, roleKey: string, targetRoles: Set<
   if (!role) return `There is no role "${roleKey}".`;
   if (role.rank === ctx.catalog.topRank && !ctx.roleKeys.has(role.key)) return `Only holders of the ${role.name} role may assign it.`;
   if (role.rank > ctx.maxRank) return `You may not assign a role ranked above your own (${role.name}).`;
-  if (reachOf(ctx, CONSOLE.manageUsersAndRoles) === 'account') return null;
+  if (reachOfAny(ctx, USER_ADMIN) === 'account') return null;
   const named = Object.entries(USER_ROLE_PERMISSION)
     .filter(([, permission]) => reachOf(ctx, permission))
     .map(([key]) => key);
@@ -137,7 +137,7 @@ export function profileGrants(ctx: Principal, profile: { id: number; roleKey: st
   const defaults = new Set(roleDefaults(role, enabledFeatures()));
   const granter = {
     holds: (k: string) => ctx.effective.explain.get(k)?.allowed ?? false,
-    accountWide: reachOf(ctx, CONSOLE.manageUsersAndRoles) === 'account',
+    accountWide: reachOfAny(ctx, USER_ADMIN) === 'account',
   };
   const refusals = permissions.map((k) => grantRefusal(granter, role, k, defaults)).filter((r): r is string => r !== null);
   // Channel levels too: nobody hands out a level above his own in that channel.
@@ -150,7 +150,10 @@ export function profileGrants(ctx: Principal, profile: { id: number; roleKey: st
   return { permissions, refusals };
 }
 
-export const MANAGE_USER_PERMISSIONS = [CONSOLE.manageUsersAndRoles, CONSOLE.manageAgentUsersInGroup, CONSOLE.manageAgentManagerUsersInGroup];
+export const MANAGE_USER_PERMISSIONS = [...USER_ADMIN, CONSOLE.manageAgentUsersInGroup, CONSOLE.manageAgentManagerUsersInGroup];
+
+/** He may manage users account-wide, by any of the keys that mean it. */
+const managesUsers = (e: EffectivePermissions) => USER_ADMIN.some((k) => e.explain.get(k)?.allowed);
 
 /**
  * The last active user able to manage users keeps that ability: refuse a change that would take it
@@ -164,7 +167,7 @@ export function assertNotLastUserManager(
 ) {
   if (user.status !== 'active') return;
   const now = readEffectiveInput(user.id);
-  const holds = (input: EffectiveInput | null) => (input ? effectivePermissions(ctx.catalog, input).explain.get(CONSOLE.manageUsersAndRoles)?.allowed : false);
+  const holds = (input: EffectiveInput | null) => (input ? managesUsers(effectivePermissions(ctx.catalog, input)) : false);
   if (holds(now) && !holds(after(now)) && !someoneElseManagesUsers(ctx, user.id)) {
     throw new DalError('invalid', `${user.name} is the last active user who can manage users; this change would leave nobody able to.`);
   }
@@ -178,7 +181,7 @@ export function someoneElseManagesUsers(ctx: Principal, exceptUserId: number): b
     .where(and(eq(t.users.status, 'active'), sql`${t.users.id} <> ${exceptUserId}`))
     .all();
   // Admin-capable users are few; checking them through the engine keeps one rule for "holds".
-  return others.some((u) => effectivePermissions(ctx.catalog, readEffectiveInput(u.id)).explain.get(CONSOLE.manageUsersAndRoles)?.allowed);
+  return others.some((u) => managesUsers(effectivePermissions(ctx.catalog, readEffectiveInput(u.id))));
 }
 
 export function assignProfile({ ctx, input }: { ctx: Principal; input: unknown }) {

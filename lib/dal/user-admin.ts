@@ -3,14 +3,14 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import * as t from '@/db/schema';
 import { hashPassword } from '@/lib/auth/password';
-import { CONSOLE } from '@/lib/permissions/console';
+import { CONSOLE, USER_ADMIN } from '@/lib/permissions/console';
 import { effectivePermissions } from '@/lib/permissions/effective';
 import { handOutRefusal } from '@/lib/permissions/grant-rules';
 import { LEVEL_NAMES, levelRank } from '@/lib/permissions/channels';
 import { addOverrideInput, createUserInput, updateUserInput, userStatusInput } from '@/lib/schemas/users';
 import { z } from 'zod';
 import { writeAudit } from './audit';
-import { authorize, deny, managedSubtree, reachOf, type Scope } from './authorize';
+import { authorize, deny, managedSubtree, reachOf, type Scope, reachOfAny } from './authorize';
 import { DalError, parseInput } from './errors';
 import { readEffectiveInput, type Principal } from './principal';
 import { writeTransaction, type Tx } from './tx';
@@ -24,7 +24,7 @@ import {
   assertNotLastUserManager,
 } from './user-access';
 
-const accountWide = (ctx: Principal) => reachOf(ctx, CONSOLE.manageUsersAndRoles) === 'account';
+const accountWide = (ctx: Principal) => reachOfAny(ctx, USER_ADMIN) === 'account';
 const granterOf = (ctx: Principal) => ({ holds: (k: string) => ctx.effective.explain.get(k)?.allowed ?? false, accountWide: accountWide(ctx) });
 
 /**
@@ -551,7 +551,7 @@ export function addSkillToUser({ ctx, input }: { ctx: Principal; input: unknown 
  * deactivated instead, so the audit trail keeps its actors.
  */
 export function deleteUser({ ctx, input }: { ctx: Principal; input: unknown }): { id: number } {
-  authorize(ctx, 'delete users', [CONSOLE.manageUsersAndRoles]);
+  authorize(ctx, 'delete users', USER_ADMIN);
   if (!accountWide(ctx)) deny(ctx, 'delete users', 'Only account-wide administrators delete users; deactivate him instead.');
   const data = parseInput(z.strictObject({ id: z.coerce.number().int().positive('User is required'), rowVersion: z.number().int().min(1) }), input);
   const user = reachableUser(ctx, { kind: 'account' }, data.id);

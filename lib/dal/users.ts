@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { getDb } from '@/db/client';
 import * as t from '@/db/schema';
 import { stringify } from 'csv-stringify/sync';
-import { CONSOLE, USER_LIST_PERMISSIONS } from '@/lib/permissions/console';
+import { CONSOLE, USER_ADMIN, USER_LIST_PERMISSIONS } from '@/lib/permissions/console';
 import { subtreeIds } from '@/lib/permissions/scope';
 import { listUsersInput } from '@/lib/schemas/users';
 import { authorize, type Scope } from './authorize';
@@ -204,7 +204,7 @@ export function userFilterOptions({ ctx }: { ctx: Principal }): UserFilterOption
   return { roles, profiles, groups };
 }
 
-const EXPORT_PERMISSIONS = [CONSOLE.manageUsersAndRoles, CONSOLE.exportUsersInGroup];
+const EXPORT_PERMISSIONS = [...USER_ADMIN, CONSOLE.exportUsersInGroup];
 
 /**
  * The users the list's filters show, every page of them, as CSV: profiles with their roles,

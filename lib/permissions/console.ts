@@ -4,6 +4,12 @@
  */
 export const CONSOLE = {
   manageUsersAndRoles: 'manage-users-and-roles',
+  /** Presets that separate users from roles (Aivo Live): users only. */
+  manageUsers: 'manage-users',
+  /** …and roles only ("Roles and Permissions"). */
+  manageRoles: 'manage-roles',
+  /** Account settings on their own ("General Settings"). */
+  manageGeneralSettings: 'manage-general-settings',
   manageProfiles: 'manage-profiles',
   manageSkills: 'manage-skills',
   manageAgentGroups: 'manage-agent-groups',
@@ -20,9 +26,17 @@ export const CONSOLE = {
 
 export type ConsolePermission = (typeof CONSOLE)[keyof typeof CONSOLE];
 
+/**
+ * A capability can have several keys: LivePerson's "Manage users and roles" covers users, roles and
+ * account settings at once, where Aivo Live has one permission for each.
+ */
+export const USER_ADMIN: readonly ConsolePermission[] = [CONSOLE.manageUsersAndRoles, CONSOLE.manageUsers];
+export const ROLE_ADMIN: readonly ConsolePermission[] = [CONSOLE.manageUsersAndRoles, CONSOLE.manageRoles];
+export const SETTINGS_ADMIN: readonly ConsolePermission[] = [CONSOLE.manageUsersAndRoles, CONSOLE.manageGeneralSettings];
+
 /** Any of these lets a user see the users list (an agent manager: only his subtree). */
 export const USER_LIST_PERMISSIONS: readonly ConsolePermission[] = [
-  CONSOLE.manageUsersAndRoles,
+  ...USER_ADMIN,
   CONSOLE.manageAgentUsersInGroup,
   CONSOLE.manageAgentManagerUsersInGroup,
   CONSOLE.exportUsersInGroup,
@@ -32,9 +46,9 @@ export const USER_LIST_PERMISSIONS: readonly ConsolePermission[] = [
 export const AREAS = [
   { href: '/users', label: 'Users', anyOf: USER_LIST_PERMISSIONS },
   { href: '/profiles', label: 'Profiles', anyOf: [CONSOLE.manageProfiles, CONSOLE.manageAgentProfilesInGroup, CONSOLE.manageAgentManagerProfilesInGroup] },
-  { href: '/roles', label: 'Roles', anyOf: [CONSOLE.manageUsersAndRoles] },
+  { href: '/roles', label: 'Roles', anyOf: ROLE_ADMIN },
   { href: '/groups', label: 'Groups', anyOf: [CONSOLE.manageAgentGroups] },
   { href: '/skills', label: 'Skills', anyOf: [CONSOLE.manageSkills] },
   { href: '/audit', label: 'Audit', anyOf: [CONSOLE.viewAuditTrail] },
-  { href: '/settings', label: 'Settings', anyOf: [CONSOLE.manageUsersAndRoles, CONSOLE.manageApiKeys] },
+  { href: '/settings', label: 'Settings', anyOf: [...SETTINGS_ADMIN, CONSOLE.manageApiKeys] },
 ] as const satisfies readonly { href: string; label: string; anyOf: readonly ConsolePermission[] }[];

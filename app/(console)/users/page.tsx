@@ -3,7 +3,7 @@ import Link from 'next/link';
 import { redirect } from 'next/navigation';
 import { getPrincipal } from '@/lib/auth/principal';
 import { DalError, holds, listUsers, userFilterOptions, userFormOptions, type UserFilterOptions, type UserPage } from '@/lib/dal';
-import { CONSOLE } from '@/lib/permissions/console';
+import { CONSOLE, USER_ADMIN } from '@/lib/permissions/console';
 import { buttonClass } from '@/components/ui/button';
 import { firstValues, queryString } from '@/lib/search-params';
 import { NoAccess } from '@/components/shell/no-access';
@@ -38,9 +38,9 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
 
   const filtered = FILTER_KEYS.some((k) => params[k]);
   // Display only: createUser authorizes on its own.
-  const canAdd = [CONSOLE.manageUsersAndRoles, CONSOLE.manageAgentUsersInGroup, CONSOLE.manageAgentManagerUsersInGroup].some((k) => holds(ctx, k));
+  const canAdd = [...USER_ADMIN, CONSOLE.manageAgentUsersInGroup, CONSOLE.manageAgentManagerUsersInGroup].some((k) => holds(ctx, k));
   const bulk = canAdd ? userFormOptions({ ctx }) : null;
-  const canExport = [CONSOLE.manageUsersAndRoles, CONSOLE.exportUsersInGroup].some((k) => holds(ctx, k));
+  const canExport = [...USER_ADMIN, CONSOLE.exportUsersInGroup].some((k) => holds(ctx, k));
   const keep = Object.fromEntries(['q', 'role', 'profile', 'group', 'status', 'sort', 'dir', 'pageSize'].map((k) => [k, params[k]]));
   return (
     <div className="space-y-4">

@@ -1,8 +1,8 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { pagePrincipal } from '@/lib/auth/principal';
-import { DalError, getUserAccess, getUserDetails, listOverrides, reachOf, userFormOptions } from '@/lib/dal';
-import { CONSOLE } from '@/lib/permissions/console';
+import { DalError, getUserAccess, getUserDetails, listOverrides, reachOfAny, userFormOptions } from '@/lib/dal';
+import { USER_ADMIN } from '@/lib/permissions/console';
 import { readForPage } from '@/components/shell/dal-page';
 import { EffectivePermissions } from '@/components/users/effective-permissions';
 import { UserProfiles } from '@/components/users/user-profiles';
@@ -56,7 +56,7 @@ export default async function UserPage({
         {details && !access.isSelf ? (
           <UserStatus
             user={{ id: user.id, rowVersion: details.rowVersion, name: user.name, status: user.status }}
-            canDelete={reachOf(ctx, CONSOLE.manageUsersAndRoles) === 'account'}
+            canDelete={reachOfAny(ctx, USER_ADMIN) === 'account'}
           />
         ) : null}
       </div>
