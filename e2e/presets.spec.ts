@@ -8,7 +8,10 @@ import { DEMO_PASSWORD, expect, signIn, test } from './fixtures';
  * Each preset from an empty database: a server of its own (the same build) on a fresh file,
  * started the way `npm start` does, and its admin signs in.
  */
-const PRESETS = [{ preset: 'livecaller', port: 3301, admin: 'Avery Admin', areas: ['Users', 'Profiles', 'Roles', 'Audit', 'Settings'] }];
+const PRESETS = [
+  { preset: 'aivo', port: 3302, admin: 'Avery Admin', areas: ['Users', 'Profiles', 'Roles', 'Groups', 'Audit', 'Settings'], lowestRole: 'Agent' },
+  { preset: 'livecaller', port: 3301, admin: 'Avery Admin', areas: ['Users', 'Profiles', 'Roles', 'Audit', 'Settings'], lowestRole: 'Operator' },
+];
 
 async function startServer(preset: string, port: number): Promise<ChildProcess> {
   const db = path.join(fs.mkdtempSync(path.join(os.tmpdir(), `switchboard-${preset}-`)), 'switchboard.db');
@@ -51,7 +54,24 @@ for (const p of PRESETS) {
       await expect(page.getByLabel('Signed in as')).toContainText(p.admin);
       await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link')).toHaveText(p.areas);
       await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Roles' }).click();
-      await expect(page.getByText('Operator')).toBeVisible();
+      await expect(page.getByText(p.lowestRole, { exact: true }).first()).toBeVisible();
     });
+
+    if (p.preset === 'aivo') {
+      test('a Supervisor Agent cannot assign the Administrator role to anyone, himself included', async ({ page }) => {
+        await signIn(page, 'supagent');
+        await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link')).toHaveText(['Users', 'Groups']);
+        await page.goto('/users?q=alex');
+        await page.getByRole('table', { name: 'Users' }).getByRole('cell').getByRole('link').first().click();
+        await expect(page.getByRole('heading', { name: 'Alex Agent' })).toBeVisible();
+        await expect(page.getByLabel('Assign a profile').locator('option', { hasText: '(Administrator)' })).toHaveCount(0);
+        await expect(page.getByLabel('Assign a profile').locator('option', { hasText: '(Supervisor Agent)' })).toHaveCount(1);
+        await page.goto('/users?q=santiago');
+        await page.getByRole('table', { name: 'Users' }).getByRole('cell').getByRole('link').first().click();
+        await expect(page.getByText('Nobody changes his own profiles; another administrator can.')).toBeVisible();
+        await page.goto('/audit');
+        await expect(page.getByRole('heading', { level: 1, name: /You don't have access/ })).toBeVisible();
+      });
+    }
   });
 }

@@ -122,4 +122,22 @@ const livecaller: DemoAccount = {
   highlighted: ['admin', 'operator', 'sales'],
 };
 
-export const demoAccounts: Record<string, DemoAccount> = { liveperson, livecaller };
+const aivo: DemoAccount = {
+  groups: [
+    { name: 'Customer care', parent: null },
+    { name: 'Sales', parent: null },
+  ],
+  skills: ['Spanish', 'Portuguese', 'Claims'],
+  extraProfiles: [],
+  users: [
+    { loginName: 'admin', name: 'Avery Admin', nickname: 'Avery', group: null, profiles: ['Administrator'] },
+    { loginName: 'supervisor', name: 'Sofia Supervisor', nickname: 'Sofia', group: 'Customer care', profiles: ['Supervisor'] },
+    { loginName: 'supagent', name: 'Santiago Supervisor-Agent', nickname: 'Santi', group: 'Customer care', profiles: ['Supervisor Agent'], maxChats: 3 },
+    { loginName: 'coordinator', name: 'Carla Coordinator', nickname: 'Carla', group: 'Customer care', profiles: ['Coordinator'], maxChats: 3 },
+    { loginName: 'agent', name: 'Alex Agent', nickname: 'Alex', group: 'Customer care', profiles: ['Agent'], skills: ['Spanish'], maxChats: 3 },
+    ...crowd(12, ['Customer care', 'Sales'], 'Agent', ['Spanish', 'Portuguese', 'Claims']),
+  ],
+  highlighted: ['admin', 'supervisor', 'supagent', 'coordinator', 'agent'],
+};
+
+export const demoAccounts: Record<string, DemoAccount> = { liveperson, aivo, livecaller };

@@ -1,8 +1,9 @@
 import { loadCatalog, type Catalog } from '@/lib/permissions/catalog';
 import { livepersonCatalog } from './catalogs/liveperson';
 import { livecallerCatalog } from './catalogs/livecaller';
+import { aivoCatalog } from './catalogs/aivo';
 
-export const PRESETS = { liveperson: livepersonCatalog, livecaller: livecallerCatalog } as const;
+export const PRESETS = { liveperson: livepersonCatalog, aivo: aivoCatalog, livecaller: livecallerCatalog } as const;
 export type PresetName = keyof typeof PRESETS;
 export const DEFAULT_PRESET: PresetName = 'liveperson';
 

@@ -184,11 +184,18 @@ export function someoneElseManagesUsers(ctx: Principal, exceptUserId: number): b
   return others.some((u) => managesUsers(effectivePermissions(ctx.catalog, readEffectiveInput(u.id))));
 }
 
+/** Nobody manages a user whose roles rank above his own (an Aivo Supervisor and the Administrator). */
+export function assertNotAbove(ctx: Principal, userId: number, action: string) {
+  const rank = Math.max(0, ...heldProfiles(userId).map((h) => ctx.catalog.roleByKey.get(h.roleKey)?.rank ?? 0));
+  if (rank > ctx.maxRank) deny(ctx, action, 'You may not manage a user whose role ranks above yours.');
+}
+
 export function assignProfile({ ctx, input }: { ctx: Principal; input: unknown }) {
   const scope = authorize(ctx, 'assign profiles', MANAGE_USER_PERMISSIONS);
   const data = parseInput(assignInput, input);
   const user = reachableUser(ctx, scope, data.userId);
   if (user.id === ctx.userId) deny(ctx, 'assign profiles', 'Nobody changes his own profiles; ask another administrator.');
+  assertNotAbove(ctx, user.id, 'assign profiles');
   const profile = getDb().select().from(t.profiles).where(eq(t.profiles.id, data.profileId)).get();
   if (!profile) throw new DalError('not-found', 'There is no such profile.', { profileId: ['Unknown profile'] });
   const held = heldProfiles(user.id);
@@ -240,6 +247,7 @@ export function unassignProfile({ ctx, input }: { ctx: Principal; input: unknown
   const data = parseInput(unassignInput, input);
   const user = reachableUser(ctx, scope, data.userId);
   if (user.id === ctx.userId) deny(ctx, 'remove profiles', 'Nobody changes his own profiles; ask another administrator.');
+  assertNotAbove(ctx, user.id, 'remove profiles');
   const held = heldProfiles(user.id);
   const current = held.find((h) => h.roleKey === data.roleKey);
   if (!current) throw new DalError('not-found', 'This user holds no profile in that role.', { roleKey: ['Not held'] });

@@ -21,6 +21,7 @@ import {
   MAX_PROFILES_PER_USER,
   profileGrants,
   reachableUser,
+  assertNotAbove,
   assertNotLastUserManager,
 } from './user-access';
 
@@ -33,6 +34,7 @@ const granterOf = (ctx: Principal) => ({ holds: (k: string) => ctx.effective.exp
  * superior whose password or groups he could then take over.
  */
 function assertMayManageTarget(ctx: Principal, userId: number, action: string) {
+  assertNotAbove(ctx, userId, action);
   if (accountWide(ctx)) return;
   for (const h of heldProfiles(userId)) {
     const refusal = assignRefusal(ctx, h.roleKey, null);

@@ -1,0 +1,84 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { setDbForTesting, type DB } from '@/db/client';
+import { prepareDatabase } from '@/db/setup';
+import * as t from '@/db/schema';
+import { principalOf, refusalOf, userByLogin } from '@/lib/testing/db';
+import { AREAS } from '@/lib/permissions/console';
+import { holds } from './authorize';
+import { assignProfile, getUserAccess } from './user-access';
+import { listRoles } from './roles';
+import { listAuditEvents } from './directory';
+
+/** The Aivo Live preset from an empty database, and its exclusive rules. */
+let db: DB;
+beforeAll(async () => {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-aivo-')), 'aivo.db');
+  db = (await prepareDatabase({ file, preset: 'aivo', demoPassword: 'aivo-password' })).db;
+  setDbForTesting(db);
+});
+
+const profile = (name: string) => db.select().from(t.profiles).where(eq(t.profiles.name, name)).get()!.id;
+const areasOf = (login: string) => {
+  const ctx = principalOf(db, login);
+  return AREAS.filter((a) => a.anyOf.some((k) => holds(ctx, k))).map((a) => a.label);
+};
+
+describe('the aivo preset', () => {
+  it('ranks its six roles from the lowest to the highest access', () => {
+    expect(listRoles({ ctx: principalOf(db, 'admin') }).map((r) => [r.name, r.rank])).toEqual([
+      ['Agent', 1],
+      ['Agent Dashboard', 2],
+      ['Coordinator', 3],
+      ['Supervisor Agent', 4],
+      ['Supervisor', 5],
+      ['Administrator', 6],
+    ]);
+  });
+
+  it('gives each role its sections', () => {
+    const has = (login: string, key: string) => holds(principalOf(db, login), key);
+    expect(has('agent', 'chat') && has('agent', 'proactive-messages') && !has('agent', 'reports')).toBe(true);
+    expect(has('coordinator', 'reports') && has('coordinator', 'waiting-conversations-monitor') && !has('coordinator', 'manage-users')).toBe(true);
+    expect(has('supagent', 'manage-users') && has('supagent', 'chat') && has('supagent', 'break-requests-monitor')).toBe(true);
+    expect(has('supervisor', 'settings') && !has('supervisor', 'chat') && !has('supervisor', 'proactive-messages')).toBe(true);
+    expect(has('admin', 'manage-roles') && !has('admin', 'chat') && !has('admin', 'break-requests-monitor')).toBe(true);
+  });
+
+  it('only the Administrator sees the activity log, General Settings and Roles and Permissions', () => {
+    expect(areasOf('admin')).toEqual(['Users', 'Profiles', 'Roles', 'Groups', 'Audit', 'Settings']);
+    expect(areasOf('supervisor')).toEqual(['Users', 'Groups']);
+    expect(areasOf('supagent')).toEqual(['Users', 'Groups']);
+    expect(areasOf('agent')).toEqual([]);
+    expect(refusalOf(() => listAuditEvents({ ctx: principalOf(db, 'supervisor'), input: {} })).code).toBe('forbidden');
+    // The exclusive permissions are not even configurable in another role's profiles.
+    const supervisorRole = principalOf(db, 'admin').catalog.roleByKey.get('supervisor')!;
+    expect(['manage-roles', 'manage-general-settings', 'view-and-export-audit-trail'].some((k) => supervisorRole.permissionByKey.has(k))).toBe(false);
+  });
+
+  it('a Supervisor Agent cannot assign the Administrator role to anyone, himself included', () => {
+    const supagent = principalOf(db, 'supagent');
+    const admin = profile('Administrator');
+    expect(refusalOf(() => assignProfile({ ctx: supagent, input: { userId: userByLogin(db, 'agent').id, profileId: admin } })).message).toMatch(
+      /Only holders of the Administrator role may assign it/,
+    );
+    expect(refusalOf(() => assignProfile({ ctx: supagent, input: { userId: supagent.userId, profileId: admin } })).code).toBe('forbidden');
+    expect(getUserAccess({ ctx: supagent, input: { id: userByLogin(db, 'agent').id } }).assignable.some((p) => p.roleKey === 'administrator')).toBe(false);
+    // Nor can a Supervisor, nor touch the Administrator himself.
+    expect(refusalOf(() => assignProfile({ ctx: principalOf(db, 'supervisor'), input: { userId: userByLogin(db, 'agent').id, profileId: admin } })).code).toBe(
+      'forbidden',
+    );
+    expect(
+      refusalOf(() => assignProfile({ ctx: principalOf(db, 'supervisor'), input: { userId: userByLogin(db, 'admin').id, profileId: profile('Agent') } }))
+        .message,
+    ).toMatch(/ranks above yours/);
+  });
+
+  it('the Administrator assigns the Administrator role', () => {
+    const result = assignProfile({ ctx: principalOf(db, 'admin'), input: { userId: userByLogin(db, 'supervisor').id, profileId: profile('Administrator') } });
+    expect(result.profileId).toBe(profile('Administrator'));
+  });
+});
