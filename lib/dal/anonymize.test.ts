@@ -83,3 +83,15 @@ describe('without "Access to user performance data"', () => {
     expect(named.some((r) => r['Login name'] === 'sales')).toBe(true);
   });
 });
+
+describe('people listed inside other entities', () => {
+  it('a deleted skill\u2019s agents appear under pseudonyms too', async () => {
+    const { deleteSkill } = await import('./groups-skills');
+    const returns = db.select().from(t.skills).where(eq(t.skills.name, 'Returns')).get()!;
+    deleteSkill({ ctx: principalOf(db, 'admin'), input: { id: returns.id, removeFromAgents: true } });
+    const event = listAuditEvents({ ctx: principalOf(db, 'auditor'), input: {} }).rows.find((r) => r.entityType === 'skill' && r.action === 'delete')!;
+    const agents = (event.before as { agents: { loginName: string }[] }).agents;
+    expect(agents.length).toBeGreaterThan(0);
+    expect(agents.every((a) => /^User [0-9A-F]{8}$/.test(a.loginName))).toBe(true);
+  });
+});

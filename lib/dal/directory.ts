@@ -8,7 +8,7 @@ import { authorize } from './authorize';
 import { DalError, parseInput } from './errors';
 import type { Principal } from './principal';
 import { pseudonymizer } from './anonymize';
-import { redactIdentity } from '@/lib/permissions/pseudonym';
+import { redactIdentity, redactPeople } from '@/lib/permissions/pseudonym';
 
 // Read-only views of roles, groups, skills and the audit trail. Their editors arrive with the
 // issues that own them; these verbs already authorize and scope like every other.
@@ -107,8 +107,8 @@ export function listAuditEvents({ ctx, input }: { ctx: Principal; input: unknown
           ...r,
           actorName: alias(r.actorId),
           entityName: subject ?? r.entityName,
-          before: subject ? redactIdentity(r.before, subject) : r.before,
-          after: subject ? redactIdentity(r.after, subject) : r.after,
+          before: subject ? redactIdentity(r.before, subject) : redactPeople(r.before, alias),
+          after: subject ? redactIdentity(r.after, subject) : redactPeople(r.after, alias),
         };
       })
     : page;

@@ -245,7 +245,7 @@ export function deleteSkill({ ctx, input }: { ctx: Principal; input: unknown }):
       entityId: skill.id,
       entityName: skill.name,
       action: 'delete',
-      before: { name: skill.name, agents: holders.map((h) => h.loginName) },
+      before: { name: skill.name, agents: holders.map((h) => ({ id: h.id, loginName: h.loginName })) },
     });
     return { id: skill.id, removedFrom: holders.map((h) => h.loginName) };
   });

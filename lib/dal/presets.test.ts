@@ -82,3 +82,43 @@ describe('the aivo preset', () => {
     expect(result.profileId).toBe(profile('Administrator'));
   });
 });
+
+describe('second review: rank, exclusive permissions, channel overrides, anonymized audit', () => {
+  it('a custom role ranks below the top rank, and nobody edits a role ranked above him', async () => {
+    const { createRole } = await import('./roles');
+    const admin = principalOf(db, 'admin');
+    const error = refusalOf(() => createRole({ ctx: admin, input: { baseRoleKey: 'administrator', name: 'Deputy', rank: 6, defaults: [] } }));
+    expect(error.message).toMatch(/at most 5, below the top-ranked role/);
+  });
+
+  it('custom roles do not inherit the Administrator-only permissions, and no override grants them', async () => {
+    const { createRole } = await import('./roles');
+    const { addOverride } = await import('./user-admin');
+    const admin = principalOf(db, 'admin');
+    const { key } = createRole({ ctx: admin, input: { baseRoleKey: 'administrator', name: 'Deputy admin', rank: 5, defaults: [] } });
+    const role = principalOf(db, 'admin').catalog.roleByKey.get(key)!;
+    expect(['manage-roles', 'manage-general-settings', 'view-and-export-audit-trail', 'manage-profiles'].some((k) => role.permissionByKey.has(k))).toBe(false);
+    const grant = refusalOf(() =>
+      addOverride({
+        ctx: principalOf(db, 'admin'),
+        input: { userId: userByLogin(db, 'coordinator').id, permissionKey: 'view-and-export-audit-trail', effect: 'grant', reason: 'x' },
+      }),
+    );
+    expect(grant.message).toMatch(/exclusive to the Administrator role/);
+  });
+
+  it('a main-channel override cannot raise a sub-channel above the actor\u2019s own level', async () => {
+    const { addOverride } = await import('./user-admin');
+    const admin = principalOf(db, 'admin');
+    // The supervisor (rank 5) holds "Manage settings" in Web but only "View only" in its video sub-channel.
+    addOverride({ ctx: admin, input: { userId: userByLogin(db, 'supervisor').id, permissionKey: 'web-video', effect: 'level', level: 'view', reason: 'x' } });
+    const supervisor = principalOf(db, 'supervisor');
+    const error = refusalOf(() =>
+      addOverride({
+        ctx: supervisor,
+        input: { userId: userByLogin(db, 'agent').id, permissionKey: 'web', effect: 'level', level: 'manage-settings', reason: 'x' },
+      }),
+    );
+    expect(error.message).toMatch(/in Video calls and co-browsing, so you can't give "Manage settings"/);
+  });
+});

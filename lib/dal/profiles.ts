@@ -158,7 +158,9 @@ export function profileRoleChoices({ ctx }: { ctx: Principal }): { key: string; 
 function visibleProfile(ctx: Principal, id: number, action: string) {
   const roles = requireProfileArea(ctx, action);
   const row = getDb().select().from(t.profiles).where(eq(t.profiles.id, id)).get();
-  if (!row || !mayManageRole(roles, row.roleKey)) throw new DalError('not-found', 'There is no such profile.');
+  // A profile of a role ranked above the actor's own does not exist for him either.
+  const rank = ctx.catalog.roleByKey.get(row?.roleKey ?? '')?.rank ?? 0;
+  if (!row || !mayManageRole(roles, row.roleKey) || rank > ctx.maxRank) throw new DalError('not-found', 'There is no such profile.');
   return row;
 }
 
@@ -190,7 +192,7 @@ function assertValidChannels(ctx: Principal, channels: ChannelSettings): Channel
 }
 
 /** Nobody grants a channel level above the one he holds in that channel. */
-function assertMayGrantChannels(ctx: Principal, before: readonly ChannelSettings[], next: ChannelSettings, action: string) {
+export function assertMayGrantChannels(ctx: Principal, before: readonly ChannelSettings[], next: ChannelSettings, action: string) {
   const after = resolveChannelLevels(ctx.catalog.channels, next);
   const earlier = before.map((b) => resolveChannelLevels(ctx.catalog.channels, b));
   const refusals: string[] = [];
@@ -495,6 +497,7 @@ export function duplicateProfile({ ctx, input }: { ctx: Principal; input: unknow
       name: data.name,
       description: source.description,
       permissions: versionPermissions(source.id, source.headVersion),
+      channels: versionChannels(source.id, source.headVersion),
       note: `Copy of ${source.name}`,
     },
   });
@@ -572,7 +575,7 @@ function writeVersion(
 }
 
 /** Console permissions somebody active must always keep: losing the last holder locks the account out. */
-const LAST_HOLDER_GUARDED = [...USER_ADMIN, CONSOLE.manageProfiles];
+const LAST_HOLDER_GUARDED: readonly string[] = Object.values(CONSOLE);
 
 /**
  * Moving every holder to `next` ("Save and apply", a rollback applied, "Apply to all holders"):

@@ -11,7 +11,14 @@ import { writeAudit } from './audit';
 import { authorize, deny, reachOfAny } from './authorize';
 import { DalError, parseInput } from './errors';
 import { enabledFeatures, type Principal } from './principal';
-import { appendVersion, assertMayApplyToHolders, previewProfileChange, type ProfileImpact, type ProfilePermissionRow } from './profiles';
+import {
+  appendVersion,
+  assertMayApplyToHolders,
+  assertMayGrantChannels,
+  previewProfileChange,
+  type ProfileImpact,
+  type ProfilePermissionRow,
+} from './profiles';
 import { writeTransaction } from './tx';
 
 const ROLE_PERMISSIONS = ROLE_ADMIN;
@@ -29,6 +36,19 @@ const deleteRoleInput = z.strictObject({ key: roleKey, rowVersion: z.number().in
 function requireRoles(ctx: Principal, action: string) {
   const scope = authorize(ctx, action, ROLE_PERMISSIONS);
   if (scope.kind !== 'account') deny(ctx, action, 'Roles are managed by account-wide administrators.');
+}
+
+/**
+ * A custom role ranks no higher than its base, and below the top rank: the top-ranked role (Admin,
+ * Administrator) stays the one only its holders assign.
+ */
+function assertRank(ctx: Principal, base: Role, rank: number, action: string) {
+  const max = Math.min(base.rank, ctx.catalog.topRank - 1);
+  if (rank > max)
+    throw new DalError('invalid', `The rank can be at most ${max}${max < base.rank ? ', below the top-ranked role' : `, the rank of ${base.name}`}.`, {
+      rank: ['Rank too high'],
+    });
+  if (rank > ctx.maxRank) deny(ctx, action, 'You may not rank a role above your own.');
 }
 
 function builtInBase(ctx: Principal, key: string): Role {
@@ -223,10 +243,9 @@ export function createRole({ ctx, input }: { ctx: Principal; input: unknown }): 
   requireRoles(ctx, 'create roles');
   const data = parseInput(createRoleInput, input);
   const base = builtInBase(ctx, data.baseRoleKey);
-  if (data.rank > base.rank)
-    throw new DalError('invalid', `The rank can be at most ${base.rank}, the rank of ${base.name}.`, { rank: ['Rank above the base role'] });
-  if (data.rank > ctx.maxRank) deny(ctx, 'create roles', 'You may not create a role ranked above your own.');
+  assertRank(ctx, base, data.rank, 'create roles');
   const keys = checkedDefaults(ctx, base, data.defaults, [], 'create roles');
+  assertMayGrantChannels(ctx, [], base.channelDefaults, 'create roles');
   assertNamesFree(data.name);
   const key = roleKeyFor(data.name);
   return writeTransaction((tx) => {
@@ -271,25 +290,24 @@ export function updateRole({ ctx, input }: { ctx: Principal; input: unknown }): 
   const role = ctx.catalog.roleByKey.get(data.key);
   if (!role) throw new DalError('not-found', 'There is no such role.');
   if (role.builtIn) throw new DalError('invalid', `${role.name} is a built-in role: it cannot be edited.`);
+  if (role.rank > ctx.maxRank) deny(ctx, 'edit roles', `"${role.name}" ranks above your own role.`);
   const base = builtInBase(ctx, role.baseRoleKey);
-  if (data.rank > base.rank)
-    throw new DalError('invalid', `The rank can be at most ${base.rank}, the rank of ${base.name}.`, { rank: ['Rank above the base role'] });
-  if (data.rank > ctx.maxRank) deny(ctx, 'edit roles', 'You may not rank a role above your own.');
+  assertRank(ctx, base, data.rank, 'edit roles');
   const db = getDb();
-  const row = db.select().from(t.roles).where(eq(t.roles.key, role.key)).get()!;
   const profile = db
     .select()
     .from(t.profiles)
     .where(and(eq(t.profiles.roleKey, role.key), eq(t.profiles.isDefault, true)))
     .get();
   if (!profile) throw new DalError('conflict', 'This role has lost its default profile; reload.');
-  const keys = checkedDefaults(ctx, base, data.defaults, row.defaults ?? [], 'edit roles');
-  assertNamesFree(data.name, role.key, profile.id);
   const head = db
     .select()
     .from(t.profileVersions)
     .where(and(eq(t.profileVersions.profileId, profile.id), eq(t.profileVersions.version, profile.headVersion)))
     .get()!;
+  // Compared with what the default profile has now, not with the role's stored defaults.
+  const keys = checkedDefaults(ctx, base, data.defaults, head.permissions, 'edit roles');
+  assertNamesFree(data.name, role.key, profile.id);
   const before = head.permissions;
   // Applied, the new defaults reach every holder of the default profile: the same checks as a profile's apply.
   if (data.mode === 'apply') assertMayApplyToHolders(ctx, profile.id, keys, head.channels, 'edit roles');
@@ -332,6 +350,7 @@ export function deleteRole({ ctx, input }: { ctx: Principal; input: unknown }): 
   const role = ctx.catalog.roleByKey.get(data.key);
   if (!role) throw new DalError('not-found', 'There is no such role.');
   if (role.builtIn) throw new DalError('invalid', `${role.name} is a built-in role: it cannot be deleted.`);
+  if (role.rank > ctx.maxRank) deny(ctx, 'delete roles', `"${role.name}" ranks above your own role.`);
   const { profiles, users } = usage(role.key);
   const others = profiles.filter((p) => !p.isDefault);
   if (users.length || others.length) {

@@ -117,7 +117,7 @@ export function assignRefusal(ctx: Principal, roleKey: string, targetRoles: Set<
   const named = Object.entries(USER_ROLE_PERMISSION)
     .filter(([, permission]) => reachOf(ctx, permission))
     .map(([key]) => key);
-  if (!named.includes(roleKey))
+  if (!named.includes(role.baseRoleKey))
     return `Your permissions let you manage users of the ${named.map((k) => ctx.catalog.roleByKey.get(k)?.name).join(' and ') || 'no'} role(s), not ${role.name}.`;
   if (targetRoles && [...targetRoles].some((k) => !named.includes(ctx.catalog.roleByKey.get(k)?.baseRoleKey ?? k)))
     return 'This user holds a role your permissions do not let you manage.';

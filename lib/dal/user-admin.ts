@@ -35,13 +35,7 @@ const granterOf = (ctx: Principal) => ({ holds: (k: string) => ctx.effective.exp
  */
 function assertMayManageTarget(ctx: Principal, userId: number, action: string) {
   assertNotAbove(ctx, userId, action);
-  if (accountWide(ctx)) return;
-  for (const h of heldProfiles(userId)) {
-    const refusal = assignRefusal(ctx, h.roleKey, null);
-    if (refusal) deny(ctx, action, `You may not manage this user: ${refusal}`);
-  }
-  const reach = managedSubtree(ctx);
-  if (managedGroupIds(userId).some((g) => !reach.has(g))) deny(ctx, action, 'You may not manage this user: he manages groups outside your group structure.');
+  // Nobody takes over a user who holds console permissions he lacks (his password, his groups).
   const target = effectivePermissions(ctx.catalog, readEffectiveInput(userId));
   const beyond = Object.values(CONSOLE).filter((k) => target.explain.get(k)?.allowed && !ctx.effective.explain.get(k)?.allowed);
   if (beyond.length) {
@@ -51,6 +45,13 @@ function assertMayManageTarget(ctx: Principal, userId: number, action: string) {
       `You may not manage this user: he holds ${beyond.map((k) => `"${ctx.catalog.permissionByKey.get(k)?.name ?? k}"`).join(', ')}, which you don't.`,
     );
   }
+  if (accountWide(ctx)) return;
+  for (const h of heldProfiles(userId)) {
+    const refusal = assignRefusal(ctx, h.roleKey, null);
+    if (refusal) deny(ctx, action, `You may not manage this user: ${refusal}`);
+  }
+  const reach = managedSubtree(ctx);
+  if (managedGroupIds(userId).some((g) => !reach.has(g))) deny(ctx, action, 'You may not manage this user: he manages groups outside your group structure.');
 }
 
 function assertGroupsInScope(ctx: Principal, scope: Scope, groupIds: readonly number[], field: string, action: string) {
@@ -363,9 +364,26 @@ export function addOverride({ ctx, input }: { ctx: Principal; input: unknown }):
     const channel = ctx.catalog.channelByKey.get(data.permissionKey);
     if (!channel) throw new DalError('invalid', `There is no channel "${data.permissionKey}".`, { permissionKey: ['Unknown channel'] });
     if (!data.level) throw new DalError('invalid', 'Choose the level to set.', { level: ['Level is required'] });
-    const mine = ctx.effective.channels.get(channel.key)?.level ?? 'none';
-    if (levelRank(data.level) > levelRank(mine))
-      deny(ctx, 'set overrides', `You hold "${LEVEL_NAMES[mine]}" in ${channel.name}, so you can't give "${LEVEL_NAMES[data.level]}".`);
+    // A main channel's override reaches its sub-channels too: check every channel it would raise.
+    const now = readEffectiveInput(user.id);
+    const before = effectivePermissions(ctx.catalog, now).channels;
+    const levelOverride = {
+      id: Number.MAX_SAFE_INTEGER,
+      permissionKey: channel.key,
+      effect: 'level' as const,
+      level: data.level,
+      reason: '',
+      createdBy: '',
+      expiresAt: null,
+    };
+    const after = effectivePermissions(ctx.catalog, { ...now, overrides: [...now.overrides, levelOverride] }).channels;
+    for (const c of ctx.catalog.channels) {
+      const next = after.get(c.key)!.level;
+      const mine = ctx.effective.channels.get(c.key)?.level ?? 'none';
+      if (levelRank(next) > levelRank(before.get(c.key)!.level) && levelRank(next) > levelRank(mine)) {
+        deny(ctx, 'set overrides', `You hold "${LEVEL_NAMES[mine]}" in ${c.name}, so you can't give "${LEVEL_NAMES[next]}".`);
+      }
+    }
     subject = channel.key;
   } else {
     const meta = ctx.catalog.permissionByKey.get(data.permissionKey);
@@ -376,6 +394,8 @@ export function addOverride({ ctx, input }: { ctx: Principal; input: unknown }):
       throw new DalError('invalid', `"${meta.name}" is a core permission of his role: it cannot be revoked.`, { permissionKey: ['Core permission'] });
     }
     if (data.effect === 'grant') {
+      const owner = ctx.catalog.roles.find((r) => r.permissionByKey.get(meta.key)?.exclusive);
+      if (owner) deny(ctx, 'set overrides', `"${meta.name}" is exclusive to the ${owner.name} role: assign that role instead.`);
       // Same rule as profiles; with no role to lend a baseline, only account-wide admins grant work permissions they lack.
       const refusal = handOutRefusal(granterOf(ctx), meta.key, meta.name, false);
       if (refusal) deny(ctx, 'set overrides', refusal);

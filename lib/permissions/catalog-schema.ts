@@ -39,6 +39,8 @@ export const rolePermissionSchema = z.strictObject({
   requires: z.array(key).optional(),
   /** The reference a row comes from when it is not the preset's own document (e.g. "003" for iAdvize). */
   source: z.string().optional(),
+  /** Exclusive to this role (Aivo's Administrator): custom roles do not inherit it, no override grants it. */
+  exclusive: z.boolean().optional(),
 });
 
 export const corePermissionSchema = z.strictObject({ key, name: z.string().min(1) });

@@ -18,6 +18,7 @@ export interface RolePermission {
   accountFeature?: string;
   requires: string[];
   source?: string;
+  exclusive?: boolean;
 }
 
 export interface Role {
@@ -157,6 +158,7 @@ export function loadCatalog(input: CatalogInput | unknown): Catalog {
         ...(p.accountFeature ? { accountFeature: p.accountFeature } : {}),
         requires: p.requires ?? [],
         ...(p.source ? { source: p.source } : {}),
+        ...(p.exclusive ? { exclusive: true } : {}),
       });
     }
     for (const channel of Object.keys(role.channelDefaults)) {
@@ -227,7 +229,10 @@ export function withCustomRoles(base: Catalog, custom: readonly CustomRoleRow[])
     const b = base.roleByKey.get(c.baseRoleKey);
     if (!b || !b.builtIn) continue;
     const on = new Set(c.defaults);
-    const permissions: RolePermission[] = b.permissions.map(({ accountFeature: _feature, ...p }) => ({ ...p, default: on.has(p.key) ? 'on' : 'off' }));
+    // Permissions exclusive to the base role stay with it.
+    const permissions: RolePermission[] = b.permissions
+      .filter((p) => !p.exclusive)
+      .map(({ accountFeature: _feature, ...p }) => ({ ...p, default: on.has(p.key) ? 'on' : 'off' }));
     roles.push({
       ...b,
       key: c.key,

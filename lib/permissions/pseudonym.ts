@@ -11,6 +11,17 @@ export function pseudonym(key: string, userId: number | string): string {
 
 const IDENTIFYING = new Set(['loginName', 'email', 'name', 'nickname']);
 
+/** A copy of an audit value where every person listed as `{ id, loginName, … }` appears under his pseudonym. */
+export function redactPeople(value: unknown, alias: (userId: number) => string): unknown {
+  if (Array.isArray(value)) return value.map((v) => redactPeople(v, alias));
+  if (value && typeof value === 'object') {
+    const o = value as Record<string, unknown>;
+    if (typeof o.id === 'number' && 'loginName' in o) return redactIdentity(o, alias(o.id));
+    return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, redactPeople(v, alias)]));
+  }
+  return value;
+}
+
 /** A copy of an audit value with the fields that identify a person replaced by the pseudonym. */
 export function redactIdentity(value: unknown, alias: string): unknown {
   if (Array.isArray(value)) return value.map((v) => redactIdentity(v, alias));

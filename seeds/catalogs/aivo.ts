@@ -213,11 +213,11 @@ const ACTIONS = [
 ] as const;
 
 function rows(role: RoleKey) {
-  const out: { key: string; name: string; definition: string; default: 'on' | 'off'; source?: string }[] = [];
+  const out: { key: string; name: string; definition: string; default: 'on' | 'off'; source?: string; exclusive?: boolean }[] = [];
   for (const s of SECTIONS) {
     if (s.exclusive && role !== 'administrator') continue;
     const on = s.on.includes(role) ? 'on' : 'off';
-    out.push({ key: s.key, name: s.name, definition: s.definition, default: on });
+    out.push({ key: s.key, name: s.name, definition: s.definition, default: on, ...(s.exclusive ? { exclusive: true } : {}) });
     if (s.granular) {
       for (const [action, verb] of ACTIONS) {
         out.push({
