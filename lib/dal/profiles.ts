@@ -585,7 +585,9 @@ const LAST_HOLDER_GUARDED: readonly string[] = Object.values(CONSOLE);
  */
 function assertMayApply(ctx: Principal, row: { id: number; name: string }, role: Role, next: readonly string[], nextChannels: ChannelSettings, action: string) {
   const versions = [...holdersByVersion(row.id).keys()];
-  const added = new Set(versions.flatMap((v) => diffKeys(versionPermissions(row.id, v), next).added));
+  // What holders have now, read once: each version's permissions.
+  const heldSets = versions.map((v) => versionPermissions(row.id, v));
+  const added = new Set(heldSets.flatMap((held) => diffKeys(held, next).added));
   assertMayGrant(ctx, role, [...added], action);
   if (versions.length)
     assertMayGrantChannels(
@@ -612,7 +614,7 @@ function assertMayApply(ctx: Principal, row: { id: number; name: string }, role:
     }
   }
   for (const key of LAST_HOLDER_GUARDED) {
-    if (next.includes(key) || !versions.some((v) => versionPermissions(row.id, v).includes(key))) continue;
+    if (next.includes(key) || !heldSets.some((held) => held.includes(key))) continue;
     if (holdersAfter(activeCandidatesFor(ctx, key), row.id, next, key, ctx).length === 0) {
       const label = ctx.catalog.permissionByKey.get(key)?.name ?? key;
       throw new DalError('invalid', `No active user would hold "${label}" after this change; keep it on or give it to someone first.`, {
