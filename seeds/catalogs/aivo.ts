@@ -9,6 +9,7 @@
  * permissions.
  */
 import type { CatalogInput } from '@/lib/permissions/catalog-schema';
+import { accessUserPerformanceData } from './shared';
 
 const ROLES = ['agent', 'agent-dashboard', 'coordinator', 'supervisor-agent', 'supervisor', 'administrator'] as const;
 type RoleKey = (typeof ROLES)[number];
@@ -229,14 +230,7 @@ function rows(role: RoleKey) {
       }
     }
   }
-  out.push({
-    key: 'access-user-performance-data',
-    name: 'Access to user performance data',
-    definition:
-      "Allow a user to be able to access other user's data in reports. When switched off, this permission anonymizes data that could lead to identify what a user has done in the system.",
-    default: role === 'administrator' ? 'on' : 'off',
-    source: '003',
-  });
+  out.push(accessUserPerformanceData(role === 'administrator' ? 'on' : 'off'));
   return out;
 }
 

@@ -5,6 +5,7 @@
  * permissions: each permission below is one of those sections, worded from the guide's menu.
  */
 import type { CatalogInput } from '@/lib/permissions/catalog-schema';
+import { accessUserPerformanceData } from './shared';
 
 const section = (key: string, name: string, definition: string, operator: 'on' | 'off') => ({ key, name, definition, operator });
 
@@ -68,14 +69,7 @@ export const livecallerCatalog = {
       permissions: [
         ...SECTIONS.map((s) => ({ key: s.key, name: s.name, definition: s.definition, default: s.operator })),
         // From iAdvize (reference 003), in every preset: without it, other users appear as pseudonyms.
-        {
-          key: 'access-user-performance-data',
-          name: 'Access to user performance data',
-          definition:
-            "Allow a user to be able to access other user's data in reports. When switched off, this permission anonymizes data that could lead to identify what a user has done in the system.",
-          default: 'off',
-          source: '003',
-        },
+        accessUserPerformanceData('off'),
       ],
     },
     {
@@ -90,14 +84,7 @@ export const livecallerCatalog = {
         { key: 'manage-users-and-roles', name: 'Users and roles', definition: 'Add, edit and deactivate users; add, edit and delete roles', default: 'on' },
         { key: 'manage-profiles', name: 'Permission sets', definition: 'Edit the permission sets users get from their roles', default: 'on' },
         { key: 'view-and-export-audit-trail', name: 'Activity log', definition: 'See and export who changed what', default: 'on' },
-        {
-          key: 'access-user-performance-data',
-          name: 'Access to user performance data',
-          definition:
-            "Allow a user to be able to access other user's data in reports. When switched off, this permission anonymizes data that could lead to identify what a user has done in the system.",
-          default: 'on',
-          source: '003',
-        },
+        accessUserPerformanceData('on'),
       ],
     },
   ],

@@ -13,6 +13,7 @@
  * administration needs an order (nobody assigns a role ranked above his own), and Admin is the top.
  */
 import type { CatalogInput } from '@/lib/permissions/catalog-schema';
+import { accessUserPerformanceData } from './shared';
 
 const RANK_AGENT = 1;
 const RANK_AGENT_MANAGER = 2;
@@ -387,14 +388,7 @@ export const livepersonCatalog = {
       ],
       permissions: [
         // From iAdvize (reference 003), in every preset: without it, other users appear as pseudonyms.
-        {
-          key: 'access-user-performance-data',
-          name: 'Access to user performance data',
-          definition:
-            "Allow a user to be able to access other user's data in reports. When switched off, this permission anonymizes data that could lead to identify what a user has done in the system.",
-          default: 'off',
-          source: '003',
-        },
+        accessUserPerformanceData('off'),
         {
           key: 'join-agents-conversations-in-group',
           name: "Join agents' conversations within group",
@@ -696,14 +690,7 @@ export const livepersonCatalog = {
       ],
       permissions: [
         // From iAdvize (reference 003), in every preset: without it, other users appear as pseudonyms.
-        {
-          key: 'access-user-performance-data',
-          name: 'Access to user performance data',
-          definition:
-            "Allow a user to be able to access other user's data in reports. When switched off, this permission anonymizes data that could lead to identify what a user has done in the system.",
-          default: 'off',
-          source: '003',
-        },
+        accessUserPerformanceData('off'),
         { key: 'manage-campaigns', name: 'Manage campaigns', definition: 'Create and edit campaigns', default: 'on' },
         { key: 'publish-campaigns', name: 'Publish campaigns', definition: 'Publish campaigns', default: 'on' },
         {
@@ -885,14 +872,7 @@ export const livepersonCatalog = {
       ],
       permissions: [
         // From iAdvize (reference 003), in every preset: without it, other users appear as pseudonyms.
-        {
-          key: 'access-user-performance-data',
-          name: 'Access to user performance data',
-          definition:
-            "Allow a user to be able to access other user's data in reports. When switched off, this permission anonymizes data that could lead to identify what a user has done in the system.",
-          default: 'on',
-          source: '003',
-        },
+        accessUserPerformanceData('on'),
         { key: 'manage-users-and-roles', name: 'Manage users and roles', definition: 'Create, edit, and delete users and their roles', default: 'on' },
         {
           key: 'manage-profiles',
