@@ -38,7 +38,9 @@ export function PermissionToggleList({
         <ul className="mt-2 space-y-1 text-sm">
           {core.map((c) => (
             <li key={c.key} className="flex items-center gap-2">
-              <span aria-hidden="true">🔒</span>
+              <svg aria-hidden="true" viewBox="0 0 16 16" className="h-4 w-4 shrink-0 fill-slate-500">
+                <path d="M4 7V5a4 4 0 1 1 8 0v2h.5A1.5 1.5 0 0 1 14 8.5v5a1.5 1.5 0 0 1-1.5 1.5h-9A1.5 1.5 0 0 1 2 13.5v-5A1.5 1.5 0 0 1 3.5 7H4Zm2 0h4V5a2 2 0 1 0-4 0v2Z" />
+              </svg>
               <span>{c.name}</span>
               <span className="sr-only">(always on: core permission of the role)</span>
             </li>
