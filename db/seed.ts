@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { DB } from './client';
 import * as t from './schema';
+import { appendAuditEvent } from './audit-chain';
 import { roleDefaults, type Catalog } from '@/lib/permissions/catalog';
 import { hashPassword } from '@/lib/auth/password';
 import { demoAccounts } from '@/seeds/demo';
@@ -107,17 +108,18 @@ export async function seedDatabase(db: DB, catalog: Catalog, demoPassword: strin
             .run();
       }
 
-      tx.insert(t.auditEvents)
-        .values({
-          actorName: 'system',
-          source: 'system',
-          entityType: 'account',
-          entityId: catalog.preset,
-          entityName: catalog.title,
-          action: 'seed',
-          after: { preset: catalog.preset, users: demo.users.length },
-        })
-        .run();
+      appendAuditEvent(tx, {
+        actorId: null,
+        actorName: 'system',
+        onBehalfOf: null,
+        source: 'system',
+        entityType: 'account',
+        entityId: catalog.preset,
+        entityName: catalog.title,
+        action: 'seed',
+        before: null,
+        after: { preset: catalog.preset, users: demo.users.length },
+      });
     },
     { behavior: 'immediate' },
   );

@@ -40,9 +40,7 @@ async function main() {
 
   const agentProfile = db.select().from(t.profiles).where(eq(t.profiles.name, 'Agent')).get()!;
   const group = db.select().from(t.groups).where(eq(t.groups.name, 'Tier 1')).get()!;
-  const insertUser = db.$client.prepare(
-    "insert into users (login_name, email, name, nickname, password_hash, group_id) values (?, ?, ?, ?, 'x', ?)",
-  );
+  const insertUser = db.$client.prepare("insert into users (login_name, email, name, nickname, password_hash, group_id) values (?, ?, ?, ?, 'x', ?)");
   const insertHolder = db.$client.prepare("insert into user_profiles (user_id, role_key, profile_id, version) values (?, 'agent', ?, 1)");
   db.$client.transaction(() => {
     for (let i = 0; i < HOLDERS; i++) {
@@ -64,7 +62,10 @@ async function main() {
       ? p.permissions.filter((k) => k !== 'set-manual-sla-for-conversations')
       : [...p.permissions, 'set-manual-sla-for-conversations'];
     const before = changes();
-    saveProfile({ ctx: ctx(), input: { id: p.id, rowVersion: p.rowVersion, name: p.name, description: p.description, permissions: toggled, note: '', mode: 'apply' } });
+    saveProfile({
+      ctx: ctx(),
+      input: { id: p.id, rowVersion: p.rowVersion, name: p.name, description: p.description, permissions: toggled, note: '', mode: 'apply' },
+    });
     perSave.push(changes() - before);
   });
   const holders = db.$client.prepare('select count(*) as n from user_profiles where profile_id = ?').get(agentProfile.id) as { n: number };
@@ -88,9 +89,15 @@ async function main() {
   rows.push(['Effective permissions with explanation, the admin (median ms)', time(500, () => effectivePermissions(catalog, adminInput)).toFixed(4)]);
 
   // The users list at this size.
-  rows.push([`Users list page 1 at ${(HOLDERS + 44).toLocaleString('en')} users (median ms)`, time(ROUNDS, () => listUsers({ ctx: principal, input: {} })).toFixed(2)]);
+  rows.push([
+    `Users list page 1 at ${(HOLDERS + 44).toLocaleString('en')} users (median ms)`,
+    time(ROUNDS, () => listUsers({ ctx: principal, input: {} })).toFixed(2),
+  ]);
   const deep = listUsers({ ctx: principal, input: { sort: 'loginName', pageSize: 100 } });
-  rows.push(['Users list, next page by keyset cursor (median ms)', time(ROUNDS, () => listUsers({ ctx: principal, input: { sort: 'loginName', pageSize: 100, after: deep.next } })).toFixed(2)]);
+  rows.push([
+    'Users list, next page by keyset cursor (median ms)',
+    time(ROUNDS, () => listUsers({ ctx: principal, input: { sort: 'loginName', pageSize: 100, after: deep.next } })).toFixed(2),
+  ]);
   rows.push(['Users list, search "bench.1999" (median ms)', time(ROUNDS, () => listUsers({ ctx: principal, input: { q: 'bench.1999' } })).toFixed(2)]);
 
   const width = Math.max(...rows.map((r) => r[0].length));

@@ -21,6 +21,9 @@ export const auditEvents = sqliteTable(
     action: text('action').notNull(),
     before: text('before', { mode: 'json' }),
     after: text('after', { mode: 'json' }),
+    /** The hash of the event before this one, and this event's own: altering any event breaks the chain. */
+    prevHash: text('prev_hash').notNull().default(''),
+    hash: text('hash').notNull().default(''),
   },
   (t) => [index('audit_at_idx').on(t.at, t.id), index('audit_actor_idx').on(t.actorId, t.id), index('audit_entity_idx').on(t.entityType, t.entityId, t.id)],
 );

@@ -1,6 +1,7 @@
 import 'server-only';
 import { eq } from 'drizzle-orm';
 import * as t from '@/db/schema';
+import { appendAuditEvent } from '@/db/audit-chain';
 import { DalError } from './errors';
 import type { Principal } from './principal';
 import type { Tx } from './tx';
@@ -22,17 +23,16 @@ export interface AuditEntry {
 export function writeAudit(tx: Tx, actor: Principal, entry: AuditEntry): void {
   const still = tx.select({ status: t.users.status }).from(t.users).where(eq(t.users.id, actor.userId)).get();
   if (still?.status !== 'active') throw new DalError('unauthenticated', 'Your session has ended; nothing was changed. Sign in again.');
-  tx.insert(t.auditEvents)
-    .values({
-      actorId: actor.userId,
-      actorName: actor.loginName,
-      source: actor.source,
-      entityType: entry.entityType,
-      entityId: String(entry.entityId),
-      entityName: entry.entityName,
-      action: entry.action,
-      before: entry.before ?? null,
-      after: entry.after ?? null,
-    })
-    .run();
+  appendAuditEvent(tx, {
+    actorId: actor.userId,
+    actorName: actor.loginName,
+    onBehalfOf: null,
+    source: actor.source,
+    entityType: entry.entityType,
+    entityId: String(entry.entityId),
+    entityName: entry.entityName,
+    action: entry.action,
+    before: entry.before ?? null,
+    after: entry.after ?? null,
+  });
 }

@@ -1,0 +1,49 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import type { DB } from './client';
+import { verifyAuditChain } from './audit-chain';
+import { createTestDatabase, principalOf } from '@/lib/testing/db';
+import { setAccountFeature } from '@/lib/dal/settings';
+
+let db: DB;
+beforeAll(async () => {
+  db = await createTestDatabase();
+  const admin = principalOf(db, 'admin');
+  for (const enabled of [false, true, false]) {
+    const { v } = db.$client.prepare("select row_version as v from account_features where key = 'messaging'").get() as { v: number };
+    setAccountFeature({ ctx: admin, input: { key: 'messaging', enabled, rowVersion: v } });
+  }
+});
+
+describe('the audit hash chain', () => {
+  it('holds for events written by the seed and by verbs', () => {
+    expect(verifyAuditChain(db)).toEqual({ ok: true, events: 4 });
+  });
+
+  it('names the first event altered directly in the database, and the script says so', () => {
+    const second = db.$client.prepare('select id from audit_events order by id limit 1 offset 2').get() as { id: number };
+    db.$client.prepare(`update audit_events set after = '{"enabled":"tampered"}' where id = ?`).run(second.id);
+    const result = verifyAuditChain(db);
+    expect(result).toMatchObject({ ok: false, brokenAt: { id: second.id, reason: 'its content does not match its hash' } });
+
+    const file = db.$client.name;
+    let output = '';
+    try {
+      execFileSync(process.execPath, [path.join('node_modules', 'tsx', 'dist', 'cli.mjs'), 'scripts/audit-verify.ts'], {
+        env: { ...process.env, SWITCHBOARD_DB: file },
+        encoding: 'utf8',
+        stdio: 'pipe',
+      });
+    } catch (error) {
+      output = String((error as { stderr: string }).stderr);
+    }
+    expect(output).toContain(`Audit chain broken at event #${second.id}`);
+  });
+
+  it('a deleted event breaks the link of the one after it', () => {
+    const first = db.$client.prepare('select id from audit_events order by id limit 1').get() as { id: number };
+    db.$client.prepare('delete from audit_events where id = ?').run(first.id);
+    expect(verifyAuditChain(db)).toMatchObject({ ok: false, brokenAt: { reason: 'its link to the event before it does not match' } });
+  });
+});

@@ -1,0 +1,73 @@
+import { createHash } from 'node:crypto';
+import { asc, desc, gt } from 'drizzle-orm';
+import type { DB } from './client';
+import { auditEvents } from './schema';
+
+type Tx = Parameters<Parameters<DB['transaction']>[0]>[0];
+
+export interface AuditContent {
+  at: Date;
+  actorId: number | null;
+  actorName: string;
+  onBehalfOf: string | null;
+  source: 'ui' | 'api' | 'system';
+  entityType: string;
+  entityId: string;
+  entityName: string;
+  action: string;
+  before: unknown;
+  after: unknown;
+}
+
+/** JSON with object keys sorted, so the same content always hashes the same. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+
+export function chainHash(prevHash: string, e: AuditContent): string {
+  const content = canonical({ ...e, at: e.at.getTime() });
+  return createHash('sha256').update(prevHash).update('\n').update(content).digest('hex');
+}
+
+/**
+ * Append one event to the log, chained to the one before it. Runs inside the caller's IMMEDIATE
+ * transaction, which holds the write lock: nobody appends in between.
+ */
+export function appendAuditEvent(tx: Tx, e: Omit<AuditContent, 'at'> & { at?: Date }): void {
+  const at = e.at ?? new Date();
+  const last = tx.select({ hash: auditEvents.hash }).from(auditEvents).orderBy(desc(auditEvents.id)).limit(1).get();
+  const prevHash = last?.hash ?? '';
+  const content: AuditContent = { ...e, at, before: e.before ?? null, after: e.after ?? null };
+  tx.insert(auditEvents)
+    .values({ ...content, prevHash, hash: chainHash(prevHash, content) })
+    .run();
+}
+
+export type ChainCheck = { ok: true; events: number } | { ok: false; events: number; brokenAt: { id: number; at: Date; reason: string } };
+
+/** Walk the log in order and recompute every hash; name the first event that does not match. */
+export function verifyAuditChain(db: DB): ChainCheck {
+  let prevHash = '';
+  let events = 0;
+  // Keyset pages: the log may be large, and the check holds only one page at a time.
+  for (let after = 0; ;) {
+    const page = db.select().from(auditEvents).where(gt(auditEvents.id, after)).orderBy(asc(auditEvents.id)).limit(1000).all();
+    if (page.length === 0) return { ok: true, events };
+    for (const row of page) {
+      events++;
+      const { id, prevHash: storedPrev, hash, ...content } = row;
+      if (storedPrev !== prevHash) return { ok: false, events, brokenAt: { id, at: row.at, reason: 'its link to the event before it does not match' } };
+      if (chainHash(prevHash, content as AuditContent) !== hash)
+        return { ok: false, events, brokenAt: { id, at: row.at, reason: 'its content does not match its hash' } };
+      prevHash = hash;
+      after = id;
+    }
+  }
+}
