@@ -74,10 +74,13 @@ export function bulkUpdateUsers({ ctx, input, preview }: { ctx: Principal; input
   if (!preview) return ids.map(one);
   let results: BulkResult[] = [];
   try {
-    getDb().$client.transaction(() => {
-      results = ids.map(one);
-      throw new Rollback();
-    })();
+    // IMMEDIATE like every write: the verbs' own transactions nest inside it as savepoints.
+    getDb()
+      .$client.transaction(() => {
+        results = ids.map(one);
+        throw new Rollback();
+      })
+      .immediate();
   } catch (error) {
     if (!(error instanceof Rollback)) throw error;
   }

@@ -84,12 +84,16 @@ const auditPageInput = z.object({
   pageSize: z.coerce.number().int().min(10).max(200).default(50),
 });
 
+/** The trail covers the whole account: only an account-wide grant of the permission opens it. */
+function requireAuditReader(ctx: Principal, action: string) {
+  if (authorize(ctx, action, [CONSOLE.viewAuditTrail]).kind !== 'account') {
+    throw new DalError('forbidden', `To ${action} you need an account-wide grant of "View and export audit trail".`);
+  }
+}
+
 /** The newest events first, one keyset page at a time (no OFFSET over a large log). */
 export function listAuditEvents({ ctx, input }: { ctx: Principal; input: unknown }) {
-  // The trail covers the whole account: only an account-wide grant of the permission opens it.
-  if (authorize(ctx, 'see the audit trail', [CONSOLE.viewAuditTrail]).kind !== 'account') {
-    throw new DalError('forbidden', 'The audit trail is for account-wide holders of "View and export audit trail".');
-  }
+  requireAuditReader(ctx, 'see the audit trail');
   const q = parseInput(auditPageInput, input);
   const rows = getDb()
     .select()
@@ -120,9 +124,7 @@ export function listAuditEvents({ ctx, input }: { ctx: Principal; input: unknown
 
 /** The security log: refused attempts, newest first, for the same readers as the audit trail. */
 export function listDeniedAttempts({ ctx, input }: { ctx: Principal; input: unknown }) {
-  if (authorize(ctx, 'see the security log', [CONSOLE.viewAuditTrail]).kind !== 'account') {
-    throw new DalError('forbidden', 'The security log is for account-wide holders of "View and export audit trail".');
-  }
+  requireAuditReader(ctx, 'see the security log');
   const q = parseInput(auditPageInput, input);
   const rows = getDb()
     .select()

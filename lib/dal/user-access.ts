@@ -12,7 +12,7 @@ import { writeAudit } from './audit';
 import { authorize, deny, reachOf, type Scope, reachOfAny } from './authorize';
 import { DalError, parseInput } from './errors';
 import { enabledFeatures, readEffectiveInput, type Principal } from './principal';
-import { writeTransaction } from './tx';
+import { writeTransaction, type Tx } from './tx';
 
 /** LivePerson: up to four profiles per user, at most one per role. */
 export const MAX_PROFILES_PER_USER = 4;
@@ -184,6 +184,17 @@ export function someoneElseManagesUsers(ctx: Principal, exceptUserId: number): b
   return others.some((u) => managesUsers(effectivePermissions(ctx.catalog, readEffectiveInput(u.id))));
 }
 
+/**
+ * Inside a write: the user changed (his profiles, group…). The row version is bumped in SQL, from
+ * the row as the transaction sees it, so a concurrent edit of his details gets its conflict.
+ */
+export function touchUser(tx: Tx, userId: number, changes: Partial<Pick<typeof t.users.$inferInsert, 'groupId' | 'maxChats'>> = {}) {
+  tx.update(t.users)
+    .set({ ...changes, updatedAt: new Date(), rowVersion: sql`${t.users.rowVersion} + 1` })
+    .where(eq(t.users.id, userId))
+    .run();
+}
+
 /** Nobody manages a user whose roles rank above his own (an Aivo Supervisor and the Administrator). */
 export function assertNotAbove(ctx: Principal, userId: number, action: string) {
   const rank = Math.max(0, ...heldProfiles(userId).map((h) => ctx.catalog.roleByKey.get(h.roleKey)?.rank ?? 0));
@@ -221,10 +232,7 @@ export function assignProfile({ ctx, input }: { ctx: Principal; input: unknown }
       .values({ userId: user.id, roleKey: profile.roleKey, profileId: profile.id, version: profile.headVersion })
       .onConflictDoUpdate({ target: [t.userProfiles.userId, t.userProfiles.roleKey], set: { profileId: profile.id, version: profile.headVersion } })
       .run();
-    tx.update(t.users)
-      .set({ updatedAt: new Date(), rowVersion: user.rowVersion + 1 })
-      .where(eq(t.users.id, user.id))
-      .run();
+    touchUser(tx, user.id);
     writeAudit(tx, ctx, {
       entityType: 'user',
       entityId: user.id,
@@ -261,12 +269,9 @@ export function unassignProfile({ ctx, input }: { ctx: Principal; input: unknown
     if (ctx.catalog.roleByKey.get(data.roleKey)?.handlesConversations) {
       // Skills and max chats belong to the agent role only.
       tx.delete(t.userSkills).where(eq(t.userSkills.userId, user.id)).run();
-      tx.update(t.users).set({ maxChats: null }).where(eq(t.users.id, user.id)).run();
     }
-    tx.update(t.users)
-      .set({ updatedAt: new Date(), rowVersion: user.rowVersion + 1 })
-      .where(eq(t.users.id, user.id))
-      .run();
+    const conversations = ctx.catalog.roleByKey.get(data.roleKey)?.handlesConversations;
+    touchUser(tx, user.id, conversations ? { maxChats: null } : {});
     writeAudit(tx, ctx, {
       entityType: 'user',
       entityId: user.id,

@@ -22,6 +22,7 @@ import {
   profileGrants,
   reachableUser,
   assertNotAbove,
+  touchUser,
   assertNotLastUserManager,
 } from './user-access';
 
@@ -515,10 +516,7 @@ export function moveUserToGroup({ ctx, input }: { ctx: Principal; input: unknown
   assertMayManageTarget(ctx, user.id, 'move users');
   assertGroupsInScope(ctx, scope, [data.groupId], 'groupId', 'move users');
   return writeTransaction((tx) => {
-    tx.update(t.users)
-      .set({ groupId: data.groupId, rowVersion: user.rowVersion + 1, updatedAt: new Date() })
-      .where(eq(t.users.id, user.id))
-      .run();
+    touchUser(tx, user.id, { groupId: data.groupId });
     writeAudit(tx, ctx, {
       entityType: 'user',
       entityId: user.id,
