@@ -21,7 +21,16 @@ describe('the audit hash chain', () => {
     expect(verifyAuditChain(db)).toEqual({ ok: true, events: 4 });
   });
 
+  it('the database itself refuses to update or delete an event', () => {
+    const before = db.$client.prepare('select * from audit_events order by id').all();
+    expect(() => db.$client.prepare(`update audit_events set action = 'tampered'`).run()).toThrow(/append-only/);
+    expect(() => db.$client.prepare('delete from audit_events').run()).toThrow(/append-only/);
+    expect(db.$client.prepare('select * from audit_events order by id').all()).toEqual(before);
+  });
+
   it('names the first event altered directly in the database, and the script says so', () => {
+    // Someone with the file can drop the triggers; the chain still gives him away.
+    db.$client.exec('drop trigger audit_events_no_update; drop trigger audit_events_no_delete');
     const second = db.$client.prepare('select id from audit_events order by id limit 1 offset 2').get() as { id: number };
     db.$client.prepare(`update audit_events set after = '{"enabled":"tampered"}' where id = ?`).run(second.id);
     const result = verifyAuditChain(db);

@@ -17,6 +17,8 @@ export interface AuditContent {
   action: string;
   before: unknown;
   after: unknown;
+  /** See auditEvents.state; null when the event changes nothing permissions depend on. */
+  state?: unknown;
 }
 
 /** JSON with object keys sorted, so the same content always hashes the same. */
@@ -32,7 +34,9 @@ function canonical(value: unknown): string {
 }
 
 export function chainHash(prevHash: string, e: AuditContent): string {
-  const content = canonical({ ...e, at: e.at.getTime() });
+  // `state` joined the log later: hashed only when present, so older events keep their hashes.
+  const { state, ...rest } = e;
+  const content = canonical({ ...rest, at: e.at.getTime(), ...(state === null || state === undefined ? {} : { state }) });
   return createHash('sha256').update(prevHash).update('\n').update(content).digest('hex');
 }
 
@@ -44,7 +48,7 @@ export function appendAuditEvent(tx: Tx, e: Omit<AuditContent, 'at'> & { at?: Da
   const at = e.at ?? new Date();
   const last = tx.select({ hash: auditEvents.hash }).from(auditEvents).orderBy(desc(auditEvents.id)).limit(1).get();
   const prevHash = last?.hash ?? '';
-  const content: AuditContent = { ...e, at, before: e.before ?? null, after: e.after ?? null };
+  const content: AuditContent = { ...e, at, before: e.before ?? null, after: e.after ?? null, state: e.state ?? null };
   tx.insert(auditEvents)
     .values({ ...content, prevHash, hash: chainHash(prevHash, content) })
     .run();

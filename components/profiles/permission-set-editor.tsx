@@ -69,7 +69,7 @@ export function PermissionSetEditor({
 
   const showError = (r: Extract<ActionResult, { ok: false }>) => {
     setPendingPreview(null);
-    setError({ message: r.error, conflict: r.code === 'conflict', fields: r.fieldErrors });
+    setError({ message: r.error, conflict: r.code === 'stale', fields: r.fieldErrors });
   };
   const unreachable = { ok: false as const, error: 'The server could not be reached; nothing was saved. Try again.', code: 'unavailable' as const };
 

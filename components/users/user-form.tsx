@@ -100,7 +100,7 @@ export function UserForm({ options, initial }: { options: UserFormOptions; initi
       {result ? (
         <Alert>
           {result.error}
-          {result.code === 'conflict' ? (
+          {result.code === 'stale' ? (
             <Button variant="secondary" className="ml-2" onClick={() => window.location.reload()}>
               Reload
             </Button>

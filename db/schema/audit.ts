@@ -21,11 +21,22 @@ export const auditEvents = sqliteTable(
     action: text('action').notNull(),
     before: text('before', { mode: 'json' }),
     after: text('after', { mode: 'json' }),
+    /**
+     * What the entity looks like for permissions after this event (a user's status, profiles and
+     * overrides; a profile's versions; a feature's switch), so "as of" can rebuild any past moment
+     * from the log alone. Null for events that change nothing permissions depend on.
+     */
+    state: text('state', { mode: 'json' }),
     /** The hash of the event before this one, and this event's own: altering any event breaks the chain. */
     prevHash: text('prev_hash').notNull().default(''),
     hash: text('hash').notNull().default(''),
   },
-  (t) => [index('audit_at_idx').on(t.at, t.id), index('audit_actor_idx').on(t.actorId, t.id), index('audit_entity_idx').on(t.entityType, t.entityId, t.id)],
+  (t) => [
+    index('audit_at_idx').on(t.at, t.id),
+    index('audit_actor_idx').on(t.actorId, t.id),
+    index('audit_entity_idx').on(t.entityType, t.entityId, t.id),
+    index('audit_action_idx').on(t.action, t.id),
+  ],
 );
 
 /** Refused attempts: who tried what, and why it was refused. */

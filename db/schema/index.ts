@@ -2,3 +2,4 @@ export * from './groups';
 export * from './users';
 export * from './access';
 export * from './audit';
+export * from './api-keys';

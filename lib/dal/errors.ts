@@ -1,6 +1,10 @@
 import { z } from 'zod';
 
-export type DalErrorCode = 'unauthenticated' | 'forbidden' | 'not-found' | 'invalid' | 'conflict' | 'unavailable';
+/**
+ * - `stale`: the row changed since the caller read it (its version does not match): reload.
+ * - `conflict`: the change contradicts the current state (in use, has a history, not empty).
+ */
+export type DalErrorCode = 'unauthenticated' | 'forbidden' | 'not-found' | 'invalid' | 'stale' | 'conflict' | 'unavailable';
 
 /** A refusal or failure a person can read: it names what is wrong, never how the code works. */
 export class DalError extends Error {

@@ -87,7 +87,7 @@ export function updateGroup({ ctx, input }: { ctx: Principal; input: unknown }):
   return writeTransaction((tx) => {
     const current = tx.select().from(t.groups).where(eq(t.groups.id, group.id)).get()!;
     if (current.rowVersion !== data.rowVersion)
-      throw new DalError('conflict', `Someone changed "${group.name}" since you opened this page. Reload and try again.`);
+      throw new DalError('stale', `Someone changed "${group.name}" since you opened this page. Reload and try again.`);
     tx.update(t.groups)
       .set({ name: data.name, parentId: data.parentId, enabled: data.enabled, rowVersion: current.rowVersion + 1 })
       .where(eq(t.groups.id, group.id))
@@ -113,7 +113,7 @@ export function deleteGroup({ ctx, input }: { ctx: Principal; input: unknown }):
   return writeTransaction((tx) => {
     const current = tx.select().from(t.groups).where(eq(t.groups.id, group.id)).get()!;
     if (current.rowVersion !== data.rowVersion)
-      throw new DalError('conflict', `Someone changed "${group.name}" since you opened this page. Reload and try again.`);
+      throw new DalError('stale', `Someone changed "${group.name}" since you opened this page. Reload and try again.`);
     const members = tx
       .select({ n: sql<number>`count(*)` })
       .from(t.users)
@@ -131,7 +131,7 @@ export function deleteGroup({ ctx, input }: { ctx: Principal; input: unknown }):
       .get()!.n;
     if (members || children || managers) {
       const parts = [members && `${members} member(s)`, children && `${children} sub-group(s)`, managers && `${managers} manager(s)`].filter(Boolean);
-      throw new DalError('invalid', `"${group.name}" still has ${parts.join(', ')}; it can be deleted only when empty.`);
+      throw new DalError('conflict', `"${group.name}" still has ${parts.join(', ')}; it can be deleted only when empty.`);
     }
     tx.delete(t.groups).where(eq(t.groups.id, group.id)).run();
     writeAudit(tx, ctx, {

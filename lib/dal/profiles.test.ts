@@ -108,21 +108,29 @@ describe('saveProfile: versions, apply, new users only', () => {
     const impact = previewProfileChange({ ctx: admin, input: { id, permissions: [...detail.permissions, OFFLINE], mode: 'apply' } });
     expect(impact).toMatchObject({ affectedUsers: 2, holders: 2, gains: ['Transfer messaging conversations to an agent in "offline" state'], losses: [] });
 
-    const changes = db.$client.prepare('select total_changes() as n').get() as { n: number };
-    saveProfile({
-      ctx: admin,
-      input: {
-        id,
-        rowVersion: detail.rowVersion,
-        name: detail.name,
-        description: '',
-        permissions: [...detail.permissions, OFFLINE],
-        note: 'more transfers',
-        mode: 'apply',
-      },
-    });
-    const after = db.$client.prepare('select total_changes() as n').get() as { n: number };
-    expect(after.n - changes.n).toBe(3); // the version, the profile row, the audit event: not one row per holder
+    const holdersBefore = snapshot(db).user_profiles;
+    const writes = (permissions: string[], rowVersion: number) => {
+      const changes = db.$client.prepare('select total_changes() as n').get() as { n: number };
+      saveProfile({ ctx: admin, input: { id, rowVersion, name: detail.name, description: '', permissions, note: 'more transfers', mode: 'apply' } });
+      return (db.$client.prepare('select total_changes() as n').get() as { n: number }).n - changes.n;
+    };
+    const count = (table: string) => (db.$client.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
+    const [versions, events] = [count('profile_versions'), count('audit_events')];
+    const withTwo = writes([...detail.permissions, OFFLINE], detail.rowVersion);
+    // One version row, one profile row, one audit event; holders are not rewritten one by one.
+    expect([count('profile_versions') - versions, count('audit_events') - events]).toEqual([1, 1]);
+    expect(snapshot(db).user_profiles).toEqual(holdersBefore);
+
+    // Every agent a holder, tried inside a savepoint that is rolled back: the same number of writes.
+    db.$client.exec('savepoint more_holders');
+    try {
+      db.$client.prepare("update user_profiles set profile_id = ?, version = 1 where role_key = 'agent'").run(id);
+      const current = getProfile({ ctx: admin, input: { id } });
+      expect(current.holders).toBeGreaterThan(30);
+      expect(writes(detail.permissions, current.rowVersion)).toBe(withTwo);
+    } finally {
+      db.$client.exec('rollback to more_holders; release more_holders');
+    }
 
     expect(userHas('chloe.nguyen', OFFLINE)).toBe(true);
     expect(userHas('dev.nguyen', OFFLINE)).toBe(true);
@@ -189,7 +197,7 @@ describe('saveProfile: versions, apply, new users only', () => {
         input: { id, rowVersion: opened.rowVersion, name: opened.name, description: 'second', permissions: opened.permissions, note: '', mode: 'apply' },
       }),
     );
-    expect(error.code).toBe('conflict');
+    expect(error.code).toBe('stale');
     expect(error.message).toMatch(/Avery Admin changed this profile.*Reload/);
     expect(snapshot(db)).toEqual(before);
     expect(getProfile({ ctx: admin, input: { id } }).description).toBe('first');

@@ -461,7 +461,7 @@ function lockedProfile(tx: Tx, id: number, rowVersion: number) {
   if (row.rowVersion !== rowVersion) {
     const by = row.updatedBy ? tx.select({ name: t.users.name }).from(t.users).where(eq(t.users.id, row.updatedBy)).get()?.name : undefined;
     throw new DalError(
-      'conflict',
+      'stale',
       `${by ?? 'Someone'} changed this profile at ${row.updatedAt.toISOString().slice(11, 16)} UTC since you opened it. Reload to see the current version; your changes were not saved.`,
     );
   }

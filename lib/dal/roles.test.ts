@@ -83,7 +83,7 @@ describe('roles', () => {
           input: { key: role.key, rowVersion: editor.rowVersion, name: 'Team Lead', description: '', rank: 2, defaults: next, mode: 'apply' },
         }),
       ).code,
-    ).toBe('conflict');
+    ).toBe('stale');
   });
 
   it('a role is deleted only when unused; the refusal lists users and profiles; built-in roles never', () => {

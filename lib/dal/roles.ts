@@ -315,7 +315,7 @@ export function updateRole({ ctx, input }: { ctx: Principal; input: unknown }): 
     const current = tx.select().from(t.roles).where(eq(t.roles.key, role.key)).get();
     if (!current || current.rowVersion !== data.rowVersion)
       throw new DalError(
-        'conflict',
+        'stale',
         `Someone changed the role "${role.name}" since you opened it. Reload to see the current version; your changes were not saved.`,
       );
     tx.update(t.roles)
@@ -358,12 +358,12 @@ export function deleteRole({ ctx, input }: { ctx: Principal; input: unknown }): 
       users.length ? `${users.length} user(s) hold it: ${users.slice(0, 10).join(', ')}${users.length > 10 ? ', …' : ''}` : '',
       others.length ? `profiles of this role: ${others.map((p) => p.name).join(', ')}` : '',
     ].filter(Boolean);
-    throw new DalError('invalid', `"${role.name}" is still in use (${parts.join('; ')}). Reassign or delete them first.`);
+    throw new DalError('conflict', `"${role.name}" is still in use (${parts.join('; ')}). Reassign or delete them first.`);
   }
   return writeTransaction((tx) => {
     const current = tx.select().from(t.roles).where(eq(t.roles.key, role.key)).get();
     if (!current || current.rowVersion !== data.rowVersion)
-      throw new DalError('conflict', `Someone changed the role "${role.name}" since you opened it. Reload and try again.`);
+      throw new DalError('stale', `Someone changed the role "${role.name}" since you opened it. Reload and try again.`);
     const held = tx
       .select({ n: sql<number>`count(*)` })
       .from(t.userProfiles)

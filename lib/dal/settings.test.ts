@@ -55,7 +55,7 @@ describe('setAccountFeature', () => {
     const error = refusalOf(() =>
       setAccountFeature({ ctx: principalOf(db, 'admin'), input: { key: 'messaging', enabled: false, rowVersion: current.rowVersion - 1 } }),
     );
-    expect(error.code).toBe('conflict');
+    expect(error.code).toBe('stale');
     expect(error.message).toMatch(/reload/);
     expect(snapshot(db)).toEqual(before);
   });

@@ -68,7 +68,7 @@ export function setAccountFeature({ ctx, input }: { ctx: Principal; input: unkno
     const before = tx.select().from(t.accountFeatures).where(eq(t.accountFeatures.key, data.key)).get();
     if (!before) throw new DalError('not-found', `There is no account feature "${data.key}".`, { key: ['Unknown feature'] });
     if (before.rowVersion !== data.rowVersion) {
-      throw new DalError('conflict', `Someone changed "${feature.name}" since you loaded this page; reload to see the current setting.`);
+      throw new DalError('stale', `Someone changed "${feature.name}" since you loaded this page; reload to see the current setting.`);
     }
     if (before.enabled === data.enabled) return;
     tx.update(t.accountFeatures)

@@ -124,7 +124,7 @@ describe('updateUser and status', () => {
     expect((await asyncRefusalOf(() => updateUser({ ctx: principalOf(db, 'manager'), input: { ...base, groupId: group('Sales') } }))).message).toMatch(
       /no such group/,
     );
-    expect((await asyncRefusalOf(() => updateUser({ ctx: principalOf(db, 'manager'), input: { ...base, rowVersion: 1000 } }))).code).toBe('conflict');
+    expect((await asyncRefusalOf(() => updateUser({ ctx: principalOf(db, 'manager'), input: { ...base, rowVersion: 1000 } }))).code).toBe('stale');
     expect(snapshot(db)).toEqual(before);
     await updateUser({ ctx: principalOf(db, 'manager'), input: { ...base, groupId: group('Tier 2'), skills: ['Returns'] } });
     expect(getUserDetails({ ctx: principalOf(db, 'admin'), input: { id: agent.id } })).toMatchObject({ groupId: group('Tier 2'), skills: ['Returns'] });

@@ -239,10 +239,7 @@ export async function updateUser({ ctx, input }: { ctx: Principal; input: unknow
   return writeTransaction((tx) => {
     const current = tx.select().from(t.users).where(eq(t.users.id, user.id)).get();
     if (!current || current.rowVersion !== data.rowVersion) {
-      throw new DalError(
-        'conflict',
-        `Someone changed ${user.name} since you opened this page. Reload to see the current details; your changes were not saved.`,
-      );
+      throw new DalError('stale', `Someone changed ${user.name} since you opened this page. Reload to see the current details; your changes were not saved.`);
     }
     tx.update(t.users)
       .set({
@@ -294,8 +291,7 @@ export function setUserStatus({ ctx, input }: { ctx: Principal; input: unknown }
   if (data.status === 'deactivated') assertNotLastUserManager(ctx, user, () => null);
   return writeTransaction((tx) => {
     const current = tx.select().from(t.users).where(eq(t.users.id, user.id)).get()!;
-    if (current.rowVersion !== data.rowVersion)
-      throw new DalError('conflict', `Someone changed ${user.name} since you opened this page. Reload and try again.`);
+    if (current.rowVersion !== data.rowVersion) throw new DalError('stale', `Someone changed ${user.name} since you opened this page. Reload and try again.`);
     if (current.status === data.status) return { id: user.id, status: data.status };
     tx.update(t.users)
       .set({
@@ -588,7 +584,7 @@ export function deleteUser({ ctx, input }: { ctx: Principal; input: unknown }): 
     .get()!.n;
   if (acted || overrides) {
     throw new DalError(
-      'invalid',
+      'conflict',
       `${user.name} has a history (${acted} change(s) in the audit trail${overrides ? `, ${overrides} override(s) set` : ''}); deactivate him instead.`,
     );
   }
@@ -603,7 +599,7 @@ export function deleteUser({ ctx, input }: { ctx: Principal; input: unknown }): 
   return writeTransaction((tx) => {
     const current = tx.select().from(t.users).where(eq(t.users.id, user.id)).get();
     if (!current || current.rowVersion !== data.rowVersion)
-      throw new DalError('conflict', `Someone changed ${user.name} since you opened this page. Reload and try again.`);
+      throw new DalError('stale', `Someone changed ${user.name} since you opened this page. Reload and try again.`);
     tx.delete(t.users).where(eq(t.users.id, user.id)).run();
     writeAudit(tx, ctx, { entityType: 'user', entityId: user.id, entityName: user.loginName, action: 'delete', before });
     return { id: user.id };
