@@ -26,6 +26,8 @@ function missing(m: MissingReason): string {
       return `the account feature "${m.featureName}" is off`;
     case 'grant-expired':
       return `a grant by ${m.by} expired ${when(m.expiredAt)}`;
+    case 'not-in-api-key':
+      return 'not among the permissions of the API key asking';
   }
 }
 

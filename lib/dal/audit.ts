@@ -25,8 +25,9 @@ export function writeAudit(tx: Tx, actor: Principal, entry: AuditEntry): void {
   if (still?.status !== 'active') throw new DalError('unauthenticated', 'Your session has ended; nothing was changed. Sign in again.');
   appendAuditEvent(tx, {
     actorId: actor.userId,
-    actorName: actor.loginName,
-    onBehalfOf: null,
+    // A program acting through a key: the key is who, its user is on whose behalf.
+    actorName: actor.apiKey ? `API key "${actor.apiKey.name}"` : actor.loginName,
+    onBehalfOf: actor.apiKey ? actor.loginName : null,
     source: actor.source,
     entityType: entry.entityType,
     entityId: String(entry.entityId),

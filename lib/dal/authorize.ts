@@ -37,7 +37,8 @@ export function managedSubtree(p: Principal): Set<number> {
 /** A refusal is recorded in the security log, then thrown; the refused change never starts. */
 export function deny(p: Principal, action: string, reason: string, code: 'forbidden' | 'not-found' = 'forbidden'): never {
   try {
-    getDb().insert(t.deniedAttempts).values({ actorId: p.userId, actorName: p.loginName, source: p.source, action, reason }).run();
+    const actorName = p.apiKey ? `API key "${p.apiKey.name}" for ${p.loginName}` : p.loginName;
+    getDb().insert(t.deniedAttempts).values({ actorId: p.userId, actorName, source: p.source, action, reason }).run();
   } catch (error) {
     console.error('[switchboard] could not record a denied attempt', error);
   }

@@ -3,7 +3,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import * as t from '@/db/schema';
 import type { Catalog } from '@/lib/permissions/catalog';
-import { effectivePermissions, type EffectiveInput, type EffectivePermissions } from '@/lib/permissions/effective';
+import { effectivePermissions, limitToApiKey, type EffectiveInput, type EffectivePermissions } from '@/lib/permissions/effective';
 import { getCatalog } from './catalog';
 
 export type Source = 'ui' | 'api';
@@ -24,6 +24,15 @@ export interface Principal {
   /** The highest rank among his roles (0 without any). */
   maxRank: number;
   managedGroupIds: readonly number[];
+  /** Set when a program acts through an API key: its permissions are the user's cut to the key's list. */
+  apiKey: { id: number; name: string } | null;
+}
+
+/** The key a program presents, as lib/dal/api-keys found it. */
+export interface ApiKeyGrant {
+  id: number;
+  name: string;
+  permissions: readonly string[];
 }
 
 /** What the engine needs about one user, read from the database. */
@@ -73,25 +82,31 @@ export function enabledFeatures(): Set<string> {
   return new Set(rows.map((r) => r.key));
 }
 
-/** The principal of a signed-in user, or null when he is deactivated or his session is stale. */
-export function loadPrincipal(userId: number, sessionVersion: number, source: Source): Principal | null {
+/**
+ * The principal of a signed-in user, or null when he is deactivated or his session is stale. With
+ * an API key (no session: `sessionVersion` null), the key's user cut down to the key's permissions.
+ */
+export function loadPrincipal(userId: number, sessionVersion: number | null, source: Source, apiKey?: ApiKeyGrant): Principal | null {
   const db = getDb();
   const user = db.select().from(t.users).where(eq(t.users.id, userId)).get();
-  if (!user || user.status !== 'active' || user.sessionVersion !== sessionVersion) return null;
+  if (!user || user.status !== 'active') return null;
+  if (apiKey ? sessionVersion !== null : user.sessionVersion !== sessionVersion) return null;
   const catalog = getCatalog();
   const input = readEffectiveInput(userId);
   const managed = db.select({ groupId: t.managedGroups.groupId }).from(t.managedGroups).where(eq(t.managedGroups.userId, userId)).all();
   const roleKeys = new Set(input.profiles.map((p) => p.roleKey));
   const ranks = [...roleKeys].map((k) => catalog.roleByKey.get(k)?.rank ?? 0);
+  const effective = effectivePermissions(catalog, input);
   return {
     userId: user.id,
     loginName: user.loginName,
     name: user.name,
     source,
     catalog,
-    effective: effectivePermissions(catalog, input),
+    effective: apiKey ? limitToApiKey(catalog, effective, apiKey.permissions) : effective,
     roleKeys,
     maxRank: Math.max(0, ...ranks),
     managedGroupIds: managed.map((m) => m.groupId),
+    apiKey: apiKey ? { id: apiKey.id, name: apiKey.name } : null,
   };
 }

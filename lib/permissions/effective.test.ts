@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadCatalog, roleDefaults } from './catalog';
-import { bitsOf, effectivePermissions, keysOf, type EffectiveInput, type HeldProfile, type PermissionOverride } from './effective';
+import { bitsOf, effectivePermissions, keysOf, limitToApiKey, type EffectiveInput, type HeldProfile, type PermissionOverride } from './effective';
 import { subtreeIds } from './scope';
 import { PermissionBits } from './bitset';
 import { livepersonCatalog } from '@/seeds/catalogs/liveperson';
@@ -159,6 +159,23 @@ describe('effectivePermissions', () => {
       { kind: 'feature-off', feature: 'file-sharing', featureName: 'File sharing' },
     ]);
     expect(result.explain.get('manage-profiles')!.missing).toEqual([{ kind: 'not-in-profiles' }]);
+  });
+});
+
+describe('limitToApiKey', () => {
+  const adminDefaults = roleDefaults(catalog.roleByKey.get('admin')!, ALL_FEATURES);
+  const admin = effectivePermissions(catalog, input({ profiles: [profile('admin', adminDefaults)] }));
+
+  it('keeps what the key lists and the user holds; everything else is missing "not in the API key"', () => {
+    const key = limitToApiKey(catalog, admin, ['manage-skills', 'manage-users-and-roles', 'handle-messaging-conversations']);
+    expect(keysOf(catalog, key.bits).sort()).toEqual(['manage-skills', 'manage-users-and-roles']);
+    expect(key.explain.get('manage-skills')?.allowed).toBe(true);
+    expect(key.explain.get('manage-profiles')).toMatchObject({ allowed: false, missing: [{ kind: 'not-in-api-key' }] });
+    // Listed but not held by the user: still refused, for the user's own reason.
+    expect(key.explain.get('handle-messaging-conversations')).toMatchObject({ allowed: false, missing: [{ kind: 'not-in-profiles' }] });
+    expect(key.channelLevels).toEqual(admin.channelLevels);
+    // The user's own result is untouched.
+    expect(admin.explain.get('manage-profiles')?.allowed).toBe(true);
   });
 });
 

@@ -44,7 +44,9 @@ export type MissingReason =
   | { kind: 'not-in-profiles' }
   | { kind: 'revoked'; overrideId: number; by: string; reason: string; expiresAt: number | null }
   | { kind: 'feature-off'; feature: string; featureName: string }
-  | { kind: 'grant-expired'; overrideId: number; by: string; expiredAt: number };
+  | { kind: 'grant-expired'; overrideId: number; by: string; expiredAt: number }
+  /** The user holds it, but the API key asking does not list it. */
+  | { kind: 'not-in-api-key' };
 
 export interface Explanation {
   key: string;
@@ -190,6 +192,24 @@ function effectiveChannels(catalog: Catalog, input: EffectiveInput) {
   const channelLevels = new Uint8Array(catalog.channels.length);
   for (const c of catalog.channels) channelLevels[c.index] = levelRank(channels.get(c.key)!.level);
   return { channelLevels, channels };
+}
+
+/**
+ * What an API key may use: its user's effective permissions (read fresh for every call) cut down
+ * to the key's list, so a key never does more than its user may do at that moment, nor more than
+ * it was given. Channel levels stay the user's: a key lists permissions, not channels.
+ */
+export function limitToApiKey(catalog: Catalog, effective: EffectivePermissions, keyPermissions: Iterable<string>): EffectivePermissions {
+  const listed = bitsOf(catalog, keyPermissions);
+  const explain = new Map<string, Explanation>();
+  for (const [key, e] of effective.explain) {
+    const bit = catalog.permissionByKey.get(key)?.bit;
+    const cut = e.allowed && (bit === undefined || !listed.has(bit));
+    explain.set(key, cut ? { ...e, allowed: false, missing: [{ kind: 'not-in-api-key' }] } : e);
+  }
+  const bits = effective.bits.clone();
+  for (const b of effective.bits.bits()) if (!listed.has(b)) bits.clear(b);
+  return { ...effective, bits, explain };
 }
 
 /** O(1): does this user hold at least `level` in the channel at `index`? */
