@@ -2,6 +2,7 @@ import 'server-only';
 import { getDb } from '@/db/client';
 import * as t from '@/db/schema';
 import { subtreeIds } from '@/lib/permissions/scope';
+import { COVERED_BY } from '@/lib/permissions/console';
 import { DalError } from './errors';
 import type { Principal } from './principal';
 
@@ -21,6 +22,11 @@ export function reachOf(p: Principal, permissionKey: string): 'account' | 'manag
   if (!e?.allowed) return null;
   const accountWide = e.sources.some((s) => (s.kind === 'core' || s.kind === 'profile') && p.catalog.roleByKey.get(s.roleKey)?.scope === 'account');
   return accountWide ? 'account' : 'managed-groups';
+}
+
+/** He holds `key`, or holds account-wide a capability that includes it (see COVERED_BY). */
+export function holdsOrCovers(p: Principal, key: string): boolean {
+  return holds(p, key) || reachOfAny(p, COVERED_BY[key] ?? []) === 'account';
 }
 
 /** The widest reach among several keys of one capability. */

@@ -105,6 +105,15 @@ describe('createUser', () => {
 });
 
 describe('updateUser and status', () => {
+  it('allowed: an admin edits an agent manager; the in-group permissions he lacks are covered by his account-wide ones', async () => {
+    const admin = principalOf(db, 'admin');
+    const manager = userByLogin(db, 'manager');
+    const details = getUserDetails({ ctx: admin, input: { id: manager.id } });
+    const { id, rowVersion, loginName, email, name, groupId, managedGroupIds, maxChats, skills } = details;
+    await updateUser({ ctx: admin, input: { id, rowVersion, loginName, email, name, groupId, managedGroupIds, maxChats, skills, nickname: 'Morgan M.' } });
+    expect(userByLogin(db, 'manager').nickname).toBe('Morgan M.');
+  });
+
   it('a manager cannot see or touch the sales user: not found, not forbidden', async () => {
     const sales = userByLogin(db, 'sales');
     const manager = principalOf(db, 'manager');

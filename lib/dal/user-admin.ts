@@ -10,7 +10,7 @@ import { LEVEL_NAMES, levelRank } from '@/lib/permissions/channels';
 import { addOverrideInput, createUserInput, updateUserInput, userStatusInput } from '@/lib/schemas/users';
 import { z } from 'zod';
 import { writeAudit } from './audit';
-import { authorize, deny, managedSubtree, reachOf, type Scope, reachOfAny } from './authorize';
+import { authorize, deny, holdsOrCovers, managedSubtree, reachOf, type Scope, reachOfAny } from './authorize';
 import { DalError, parseInput } from './errors';
 import { readEffectiveInput, type Principal } from './principal';
 import { writeTransaction, type Tx } from './tx';
@@ -34,11 +34,11 @@ const granterOf = (ctx: Principal) => ({ holds: (k: string) => ctx.effective.exp
  * all lie inside his own reach, and who hold no console permission he lacks: never a peer or a
  * superior whose password or groups he could then take over.
  */
-function assertMayManageTarget(ctx: Principal, userId: number, action: string) {
+export function assertMayManageTarget(ctx: Principal, userId: number, action: string) {
   assertNotAbove(ctx, userId, action);
   // Nobody takes over a user who holds console permissions he lacks (his password, his groups).
   const target = effectivePermissions(ctx.catalog, readEffectiveInput(userId));
-  const beyond = Object.values(CONSOLE).filter((k) => target.explain.get(k)?.allowed && !ctx.effective.explain.get(k)?.allowed);
+  const beyond = Object.values(CONSOLE).filter((k) => target.explain.get(k)?.allowed && !holdsOrCovers(ctx, k));
   if (beyond.length) {
     deny(
       ctx,
@@ -582,11 +582,14 @@ export function deleteUser({ ctx, input }: { ctx: Principal; input: unknown }): 
     .from(t.userOverrides)
     .where(eq(t.userOverrides.createdBy, user.id))
     .get()!.n;
-  if (acted || overrides) {
-    throw new DalError(
-      'conflict',
-      `${user.name} has a history (${acted} change(s) in the audit trail${overrides ? `, ${overrides} override(s) set` : ''}); deactivate him instead.`,
-    );
+  const keys = getDb()
+    .select({ n: sql<number>`count(*)` })
+    .from(t.apiKeys)
+    .where(eq(t.apiKeys.userId, user.id))
+    .get()!.n;
+  if (acted || overrides || keys) {
+    const parts = [`${acted} change(s) in the audit trail`, ...(overrides ? [`${overrides} override(s) set`] : []), ...(keys ? [`${keys} API key(s)`] : [])];
+    throw new DalError('conflict', `${user.name} has a history (${parts.join(', ')}); deactivate him instead.`);
   }
   assertNotLastUserManager(ctx, user, () => null);
   const before = {

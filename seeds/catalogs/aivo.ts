@@ -197,6 +197,15 @@ const SECTIONS: Section[] = [
     exclusive: true,
   },
   {
+    // Not in reference 001: Switchboard's own API needs keys, and only the Administrator manages them.
+    key: 'manage-api-keys',
+    name: 'API keys',
+    definition: 'Create and revoke the API keys other programs use to ask and change permissions',
+    category: 'Settings',
+    on: ['administrator'],
+    exclusive: true,
+  },
+  {
     key: 'view-and-export-audit-trail',
     name: 'Activity log',
     definition: 'View the activity log in the Users section',

@@ -39,6 +39,7 @@ export const livecallerCatalog = {
     'manage-users-and-roles': { category: 'Permission management' },
     'manage-profiles': { category: 'Permission management' },
     'view-and-export-audit-trail': { category: 'Permission management' },
+    'manage-api-keys': { category: 'Permission management' },
     'access-user-performance-data': { category: 'Permission management' },
   },
   channels: [
@@ -84,6 +85,8 @@ export const livecallerCatalog = {
         { key: 'manage-users-and-roles', name: 'Users and roles', definition: 'Add, edit and deactivate users; add, edit and delete roles', default: 'on' },
         { key: 'manage-profiles', name: 'Permission sets', definition: 'Edit the permission sets users get from their roles', default: 'on' },
         { key: 'view-and-export-audit-trail', name: 'Activity log', definition: 'See and export who changed what', default: 'on' },
+        // Not in reference 004: Switchboard's own API needs keys.
+        { key: 'manage-api-keys', name: 'API keys', definition: 'Create and revoke the API keys other programs use', default: 'on' },
         accessUserPerformanceData('on'),
       ],
     },

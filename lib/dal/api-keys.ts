@@ -1,0 +1,249 @@
+import 'server-only';
+import { createHash, randomBytes } from 'node:crypto';
+import { and, desc, eq, isNull } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/sqlite-core';
+import { z } from 'zod';
+import { getDb } from '@/db/client';
+import * as t from '@/db/schema';
+import { CONSOLE } from '@/lib/permissions/console';
+import { handOutRefusal } from '@/lib/permissions/grant-rules';
+import { effectivePermissions } from '@/lib/permissions/effective';
+import { writeAudit } from './audit';
+import { authorize, deny, holdsOrCovers, reachOf } from './authorize';
+import { DalError, parseInput } from './errors';
+import { loadPrincipal, readEffectiveInput, type Principal } from './principal';
+import { heldProfiles, reachableUser } from './user-access';
+import { assertMayManageTarget } from './user-admin';
+import { writeTransaction } from './tx';
+
+/** "View API keys" (LivePerson's Campaign manager) lists keys; only "Manage API keys" creates or revokes them. */
+const VIEW_API_KEYS = 'view-api-keys';
+const KEY_READERS = [CONSOLE.manageApiKeys, VIEW_API_KEYS];
+
+/** `sb_` + 8 hex characters shown in lists + `_` + 256 random bits. */
+const TOKEN = /^sb_([0-9a-f]{8})_([A-Za-z0-9_-]{43})$/;
+export const MAX_RATE_LIMIT = 100_000;
+
+export const createApiKeyInput = z.strictObject({
+  name: z.string({ error: 'Name is required' }).trim().min(1, 'Name is required').max(100, 'Name is too long (at most 100 characters)'),
+  userId: z.coerce.number({ error: 'User is required' }).int('User must be a whole number').positive('User is required'),
+  permissions: z
+    .array(z.string().max(200, 'Unknown permission'), { error: 'Permissions must be a list of permission keys' })
+    .min(1, 'Choose at least one permission')
+    .max(1000, 'Too many permissions'),
+  expiresAt: z.preprocess((v) => (v === '' || v === undefined ? null : v), z.coerce.date({ error: 'Expiry must be a date' }).nullable()),
+  rateLimitPerMinute: z.coerce
+    .number({ error: 'Rate limit must be a number' })
+    .int('Rate limit must be a whole number')
+    .min(1, 'Rate limit is at least 1 request a minute')
+    .max(MAX_RATE_LIMIT, `Rate limit is at most ${MAX_RATE_LIMIT.toLocaleString('en')} requests a minute`)
+    .default(600),
+});
+
+const revokeApiKeyInput = z.strictObject({ id: z.coerce.number({ error: 'Key is required' }).int().positive('Key is required') });
+
+export const hashApiKey = (token: string) => createHash('sha256').update(token).digest('hex');
+
+export type ApiKeyStatus = 'active' | 'expired' | 'revoked' | 'user-deactivated';
+
+export interface ApiKeyRow {
+  id: number;
+  name: string;
+  prefix: string;
+  user: { id: number; loginName: string; name: string };
+  permissions: { key: string; name: string }[];
+  rateLimitPerMinute: number;
+  createdAt: number;
+  createdBy: string | null;
+  expiresAt: number | null;
+  lastUsedAt: number | null;
+  revokedAt: number | null;
+  status: ApiKeyStatus;
+}
+
+/** Keys reach as far as the reader does: an account-wide holder sees every key, anyone else only keys acting for users in his subtree or for himself. */
+function keyScope(ctx: Principal, action: string, anyOf: readonly string[]) {
+  const scope = authorize(ctx, action, anyOf);
+  const rankOf = (userId: number) => Math.max(0, ...heldProfiles(userId).map((h) => ctx.catalog.roleByKey.get(h.roleKey)?.rank ?? 0));
+  return (user: { id: number; groupId: number | null }) =>
+    scope.kind === 'account' ||
+    user.id === ctx.userId ||
+    (user.groupId !== null && scope.groupIds.has(user.groupId) && rankOf(user.id) <= ctx.maxRank);
+}
+
+export function listApiKeys({ ctx }: { ctx: Principal }): ApiKeyRow[] {
+  const reaches = keyScope(ctx, 'see API keys', KEY_READERS);
+  const creator = alias(t.users, 'creator');
+  const now = Date.now();
+  return getDb()
+    .select({ key: t.apiKeys, user: t.users, createdBy: creator.name })
+    .from(t.apiKeys)
+    .innerJoin(t.users, eq(t.users.id, t.apiKeys.userId))
+    .leftJoin(creator, eq(creator.id, t.apiKeys.createdBy))
+    .orderBy(desc(t.apiKeys.id))
+    .all()
+    .filter((r) => reaches(r.user))
+    .map(({ key, user, createdBy }) => ({
+      id: key.id,
+      name: key.name,
+      prefix: key.prefix,
+      user: { id: user.id, loginName: user.loginName, name: user.name },
+      permissions: key.permissions.map((k) => ({ key: k, name: ctx.catalog.permissionByKey.get(k)?.name ?? k })),
+      rateLimitPerMinute: key.rateLimitPerMinute,
+      createdAt: key.createdAt.getTime(),
+      createdBy,
+      expiresAt: key.expiresAt?.getTime() ?? null,
+      lastUsedAt: key.lastUsedAt?.getTime() ?? null,
+      revokedAt: key.revokedAt?.getTime() ?? null,
+      status: key.revokedAt ? 'revoked' : key.expiresAt && key.expiresAt.getTime() <= now ? 'expired' : user.status !== 'active' ? 'user-deactivated' : 'active',
+    }));
+}
+
+/** What the "Create API key" form offers: users the actor may create keys for, with what each may be given. */
+export function apiKeyFormOptions({ ctx }: { ctx: Principal }) {
+  const reaches = keyScope(ctx, 'create API keys', [CONSOLE.manageApiKeys]);
+  const users = getDb()
+    .select({ id: t.users.id, loginName: t.users.loginName, name: t.users.name, groupId: t.users.groupId })
+    .from(t.users)
+    .where(eq(t.users.status, 'active'))
+    .orderBy(t.users.loginName)
+    .all()
+    .filter(reaches);
+  return {
+    users: users.map(({ id, loginName, name }) => ({ id, loginName, name })),
+    /** Every permission of the catalog, with why the actor may not put it on a key (null when he may). */
+    permissions: ctx.catalog.permissions.map((p) => ({ key: p.key, name: p.name, category: p.category, refusal: keyGrantRefusal(ctx, p.key) })),
+  };
+}
+
+function keyGrantRefusal(ctx: Principal, key: string): string | null {
+  const accountWide = reachOf(ctx, CONSOLE.manageApiKeys) === 'account';
+  const name = ctx.catalog.permissionByKey.get(key)?.name ?? key;
+  return handOutRefusal({ holds: (k) => holdsOrCovers(ctx, k), accountWide }, key, name, false);
+}
+
+/**
+ * Create a key acting for a user. The key may list only permissions its user holds now, and that
+ * the actor could hand out himself (no escalation); it acts for the actor or for a user he may
+ * manage. The secret is returned this once and stored only as a hash.
+ */
+export function createApiKey({ ctx, input }: { ctx: Principal; input: unknown }): { id: number; token: string; prefix: string } {
+  const action = 'create API keys';
+  const reaches = keyScope(ctx, action, [CONSOLE.manageApiKeys]);
+  const data = parseInput(createApiKeyInput, input);
+  const user = reachableUser(ctx, { kind: 'account' }, data.userId);
+  if (!reaches(user)) throw new DalError('invalid', 'There is no such user.', { userId: ['Unknown user'] });
+  if (user.status !== 'active') throw new DalError('invalid', `${user.name} is deactivated; a key for him could never be used.`, { userId: ['User is deactivated'] });
+  if (user.id !== ctx.userId) assertMayManageTarget(ctx, user.id, action);
+  if (data.expiresAt && data.expiresAt.getTime() <= Date.now()) throw new DalError('invalid', 'Expiry must be in the future.', { expiresAt: ['Expiry must be in the future'] });
+
+  const keys = [...new Set(data.permissions)];
+  const unknown = keys.filter((k) => !ctx.catalog.permissionByKey.has(k));
+  if (unknown.length) throw new DalError('invalid', `Unknown permission: ${unknown.join(', ')}`, { permissions: unknown.map((k) => `Unknown permission "${k}"`) });
+  const holder = user.id === ctx.userId ? ctx.effective : effectivePermissions(ctx.catalog, readEffectiveInput(user.id));
+  const notHeld = keys.filter((k) => !holder.explain.get(k)?.allowed);
+  if (notHeld.length) {
+    const names = notHeld.map((k) => `"${ctx.catalog.permissionByKey.get(k)!.name}"`);
+    throw new DalError('invalid', `${user.name} does not hold ${names.join(', ')}; a key can use only what its user holds.`, {
+      permissions: notHeld.map((k) => `Not held by ${user.loginName}: ${ctx.catalog.permissionByKey.get(k)!.name}`),
+    });
+  }
+  for (const k of keys) {
+    const refusal = keyGrantRefusal(ctx, k);
+    if (refusal) deny(ctx, action, refusal);
+  }
+
+  const publicId = randomBytes(4).toString('hex');
+  const token = `sb_${publicId}_${randomBytes(32).toString('base64url')}`;
+  const prefix = `sb_${publicId}`;
+  return writeTransaction((tx) => {
+    const row = tx
+      .insert(t.apiKeys)
+      .values({
+        name: data.name,
+        userId: user.id,
+        prefix,
+        secretHash: hashApiKey(token),
+        permissions: keys,
+        rateLimitPerMinute: data.rateLimitPerMinute,
+        expiresAt: data.expiresAt,
+        createdBy: ctx.userId,
+      })
+      .returning({ id: t.apiKeys.id })
+      .get();
+    writeAudit(tx, ctx, {
+      entityType: 'api-key',
+      entityId: row.id,
+      entityName: data.name,
+      action: 'create',
+      after: {
+        name: data.name,
+        prefix,
+        user: user.loginName,
+        permissions: keys,
+        expiresAt: data.expiresAt?.toISOString() ?? null,
+        rateLimitPerMinute: data.rateLimitPerMinute,
+      },
+    });
+    return { id: row.id, token, prefix };
+  });
+}
+
+export function revokeApiKey({ ctx, input }: { ctx: Principal; input: unknown }): { id: number } {
+  const action = 'revoke API keys';
+  const reaches = keyScope(ctx, action, [CONSOLE.manageApiKeys]);
+  const { id } = parseInput(revokeApiKeyInput, input);
+  const found = getDb().select({ key: t.apiKeys, user: t.users }).from(t.apiKeys).innerJoin(t.users, eq(t.users.id, t.apiKeys.userId)).where(eq(t.apiKeys.id, id)).get();
+  if (!found || !reaches(found.user)) throw new DalError('not-found', 'There is no such API key.');
+  if (found.key.revokedAt) throw new DalError('conflict', `"${found.key.name}" was already revoked.`);
+  return writeTransaction((tx) => {
+    const changed = tx
+      .update(t.apiKeys)
+      .set({ revokedAt: new Date(), revokedBy: ctx.userId, rowVersion: found.key.rowVersion + 1 })
+      .where(and(eq(t.apiKeys.id, id), isNull(t.apiKeys.revokedAt)))
+      .run();
+    if (changed.changes !== 1) throw new DalError('conflict', `"${found.key.name}" was already revoked.`);
+    writeAudit(tx, ctx, {
+      entityType: 'api-key',
+      entityId: id,
+      entityName: found.key.name,
+      action: 'revoke',
+      before: { revoked: false, user: found.user.loginName },
+      after: { revoked: true, user: found.user.loginName },
+    });
+    return { id };
+  });
+}
+
+/** A key's last use is written at most this often: a busy key must not turn every call into a write. */
+const LAST_USED_EVERY_MS = 60_000;
+
+export interface AuthenticatedKey {
+  principal: Principal;
+  keyId: number;
+  rateLimitPerMinute: number;
+}
+
+/**
+ * The principal behind `Authorization: Bearer <token>`, read fresh: the key must exist, be neither
+ * revoked nor expired, and its user active; its permissions are the user's now, cut to the key's.
+ */
+export function authenticateApiKey(token: string | null, now = Date.now()): AuthenticatedKey {
+  if (!token) throw new DalError('unauthenticated', 'Send an API key: "Authorization: Bearer <key>".');
+  if (!TOKEN.test(token)) throw new DalError('unauthenticated', 'This API key is not valid.');
+  const db = getDb();
+  const key = db.select().from(t.apiKeys).where(eq(t.apiKeys.secretHash, hashApiKey(token))).get();
+  if (!key) throw new DalError('unauthenticated', 'This API key is not valid.');
+  if (key.revokedAt) throw new DalError('unauthenticated', `The API key "${key.name}" was revoked.`);
+  if (key.expiresAt && key.expiresAt.getTime() <= now) throw new DalError('unauthenticated', `The API key "${key.name}" has expired.`);
+  const principal = loadPrincipal(key.userId, null, 'api', { id: key.id, name: key.name, permissions: key.permissions });
+  if (!principal) throw new DalError('unauthenticated', `The user of the API key "${key.name}" is deactivated.`);
+  if (!key.lastUsedAt || now - key.lastUsedAt.getTime() > LAST_USED_EVERY_MS) {
+    try {
+      db.update(t.apiKeys).set({ lastUsedAt: new Date(now) }).where(eq(t.apiKeys.id, key.id)).run();
+    } catch {
+      // Bookkeeping only: a busy database must not refuse the call.
+    }
+  }
+  return { principal, keyId: key.id, rateLimitPerMinute: key.rateLimitPerMinute };
+}
