@@ -71,7 +71,7 @@ export function listSkills({ ctx }: { ctx: Principal }) {
   authorize(ctx, 'see skills', [CONSOLE.manageSkills]);
   const db = getDb();
   return db
-    .select({ id: t.skills.id, name: t.skills.name, agents: sql<number>`count(${t.userSkills.userId})` })
+    .select({ id: t.skills.id, name: t.skills.name, rowVersion: t.skills.rowVersion, agents: sql<number>`count(${t.userSkills.userId})` })
     .from(t.skills)
     .leftJoin(t.userSkills, eq(t.userSkills.skillId, t.skills.id))
     .groupBy(t.skills.id)

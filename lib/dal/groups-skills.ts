@@ -9,7 +9,7 @@ import { writeAudit } from './audit';
 import { authorize, deny, type Scope } from './authorize';
 import { DalError, parseInput } from './errors';
 import type { Principal } from './principal';
-import { writeTransaction } from './tx';
+import { writeTransaction, type Tx } from './tx';
 
 const id = (label: string) =>
   z.coerce
@@ -183,15 +183,28 @@ export function createSkill({ ctx, input }: { ctx: Principal; input: unknown }):
   });
 }
 
+/** Skills had no version check in the console; the API names the version it read (If-Match). */
+const optionalVersion = z.number({ error: 'Version must be a number' }).int().min(1).optional();
+
+function assertSkillVersion(tx: Tx, skill: { id: number; name: string }, expected: number | undefined) {
+  if (expected === undefined) return;
+  const current = tx.select({ rowVersion: t.skills.rowVersion }).from(t.skills).where(eq(t.skills.id, skill.id)).get();
+  if (current?.rowVersion !== expected) throw new DalError('stale', `Someone changed the skill "${skill.name}" since you read it. Read it again.`);
+}
+
 export function renameSkill({ ctx, input }: { ctx: Principal; input: unknown }): { id: number } {
   const scope = authorize(ctx, 'rename skills', [CONSOLE.manageSkills]);
-  const data = parseInput(z.strictObject({ id: id('Skill'), name: skillName }), input);
+  const data = parseInput(z.strictObject({ id: id('Skill'), name: skillName, rowVersion: optionalVersion }), input);
   const skill = getDb().select().from(t.skills).where(eq(t.skills.id, data.id)).get();
   if (!skill) throw new DalError('not-found', 'There is no such skill.');
   if (scope.kind === 'groups') assertHoldersInScope(ctx, scope, skill, 'rename skills');
   assertSkillNameFree(data.name, skill.id);
   return writeTransaction((tx) => {
-    tx.update(t.skills).set({ name: data.name }).where(eq(t.skills.id, skill.id)).run();
+    assertSkillVersion(tx, skill, data.rowVersion);
+    tx.update(t.skills)
+      .set({ name: data.name, rowVersion: sql`${t.skills.rowVersion} + 1` })
+      .where(eq(t.skills.id, skill.id))
+      .run();
     writeAudit(tx, ctx, {
       entityType: 'skill',
       entityId: skill.id,
@@ -206,7 +219,7 @@ export function renameSkill({ ctx, input }: { ctx: Principal; input: unknown }):
 
 export function deleteSkill({ ctx, input }: { ctx: Principal; input: unknown }): { id: number; removedFrom: string[] } {
   const scope = authorize(ctx, 'delete skills', [CONSOLE.manageSkills]);
-  const data = parseInput(z.strictObject({ id: id('Skill'), removeFromAgents: z.boolean().default(false) }), input);
+  const data = parseInput(z.strictObject({ id: id('Skill'), removeFromAgents: z.boolean().default(false), rowVersion: optionalVersion }), input);
   const skill = getDb().select().from(t.skills).where(eq(t.skills.id, data.id)).get();
   if (!skill) throw new DalError('not-found', 'There is no such skill.');
   const holders = getDb()
@@ -218,7 +231,7 @@ export function deleteSkill({ ctx, input }: { ctx: Principal; input: unknown }):
     .all();
   if (holders.length && !data.removeFromAgents) {
     throw new DalError(
-      'invalid',
+      'conflict',
       `"${skill.name}" is held by ${holders.length} agent(s): ${holders
         .slice(0, 10)
         .map((h) => h.loginName)
@@ -227,6 +240,7 @@ export function deleteSkill({ ctx, input }: { ctx: Principal; input: unknown }):
   }
   if (scope.kind === 'groups') assertHoldersInScope(ctx, scope, skill, 'delete skills');
   return writeTransaction((tx) => {
+    assertSkillVersion(tx, skill, data.rowVersion);
     if (holders.length)
       tx.delete(t.userSkills)
         .where(

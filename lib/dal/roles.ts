@@ -132,11 +132,19 @@ export interface RoleSummary {
   permissions: { key: string; name: string; category: string; default: string; on: boolean }[];
   profiles: number;
   users: number;
+  rowVersion: number;
 }
 
 export function listRoles({ ctx }: { ctx: Principal }): RoleSummary[] {
   requireRoles(ctx, 'see roles');
   const features = enabledFeatures();
+  const versions = new Map(
+    getDb()
+      .select({ key: t.roles.key, rowVersion: t.roles.rowVersion })
+      .from(t.roles)
+      .all()
+      .map((r) => [r.key, r.rowVersion]),
+  );
   return ctx.catalog.roles.map((role) => {
     const on = new Set(roleDefaults(role, features));
     const used = usage(role.key);
@@ -152,6 +160,7 @@ export function listRoles({ ctx }: { ctx: Principal }): RoleSummary[] {
       permissions: role.permissions.map((p) => ({ key: p.key, name: p.name, category: p.category, default: p.default, on: on.has(p.key) })),
       profiles: used.profiles.length,
       users: new Set(used.users).size,
+      rowVersion: versions.get(role.key) ?? 1,
     };
   });
 }

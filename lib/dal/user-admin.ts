@@ -480,6 +480,7 @@ export function getUserDetails({ ctx, input }: { ctx: Principal; input: unknown 
   const scope = authorize(ctx, 'see users', MANAGE_USER_PERMISSIONS);
   const { id } = parseInput(z.object({ id: z.coerce.number().int().positive('User is required') }), input);
   const user = reachableUser(ctx, scope, id);
+  const held = heldProfiles(user.id);
   return {
     id: user.id,
     rowVersion: user.rowVersion,
@@ -494,8 +495,9 @@ export function getUserDetails({ ctx, input }: { ctx: Principal; input: unknown 
     skills: skillNames(user.id),
     isAgent: handlesConversations(
       ctx,
-      heldProfiles(user.id).map((h) => h.roleKey),
+      held.map((h) => h.roleKey),
     ),
+    profiles: held.map((h) => ({ id: h.profileId, name: h.name, roleKey: h.roleKey, roleName: h.roleName, version: h.version })),
   };
 }
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { catalogSchema, type CatalogInput, type DefaultState } from './catalog-schema';
-import type { Channel, ChannelSettings } from './channels';
+import { LEVELS, type Channel, type ChannelSettings } from './channels';
 
 export interface Feature {
   key: string;
@@ -110,6 +110,8 @@ export function loadCatalog(input: CatalogInput | unknown): Catalog {
   const channelByKey = new Map(channels.map((c) => [c.key, c]));
   if (channelByKey.size !== channels.length) problems.push('channels: two channels share a key');
   for (const key of channelByKey.keys()) if (Object.hasOwn(raw.permissions, key)) problems.push(`channels.${key}: a permission has the same key`);
+  // The decision API asks for a channel level by its name where it asks for a permission by its key.
+  for (const level of LEVELS) if (Object.hasOwn(raw.permissions, level)) problems.push(`permissions.${level}: a channel level has the same name`);
 
   const permissionKeys = Object.keys(raw.permissions);
   const bitOf = new Map(permissionKeys.map((k, i) => [k, i]));
