@@ -112,7 +112,7 @@ describe('an agent manager cannot take over a peer', () => {
       },
     });
     const details = getUserDetails({ ctx: admin, input: { id } });
-    const { status: _s, isAgent: _a, ...editable } = details;
+    const { status: _s, isAgent: _a, profiles: _p, ...editable } = details;
     const before = snapshot(db);
     const error = await (async () => {
       try {

@@ -129,6 +129,7 @@ describe('updateUser and status', () => {
     const base = { ...details, id: agent.id, rowVersion: details.rowVersion } as Record<string, unknown>;
     delete base.status;
     delete base.isAgent;
+    delete base.profiles;
     const before = snapshot(db);
     expect((await asyncRefusalOf(() => updateUser({ ctx: principalOf(db, 'manager'), input: { ...base, groupId: group('Sales') } }))).message).toMatch(
       /no such group/,
