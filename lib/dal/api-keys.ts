@@ -5,7 +5,7 @@ import { alias } from 'drizzle-orm/sqlite-core';
 import { z } from 'zod';
 import { getDb } from '@/db/client';
 import * as t from '@/db/schema';
-import { CONSOLE } from '@/lib/permissions/console';
+import { CONSOLE, VIEW_API_KEYS } from '@/lib/permissions/console';
 import { handOutRefusal } from '@/lib/permissions/grant-rules';
 import { effectivePermissions } from '@/lib/permissions/effective';
 import { writeAudit } from './audit';
@@ -17,7 +17,6 @@ import { assertMayManageTarget } from './user-admin';
 import { writeTransaction } from './tx';
 
 /** "View API keys" (LivePerson's Campaign manager) lists keys; only "Manage API keys" creates or revokes them. */
-const VIEW_API_KEYS = 'view-api-keys';
 const KEY_READERS = [CONSOLE.manageApiKeys, VIEW_API_KEYS];
 
 /** `sb_` + 8 hex characters shown in lists + `_` + 256 random bits. */
@@ -99,7 +98,7 @@ export function listApiKeys({ ctx }: { ctx: Principal }): ApiKeyRow[] {
     }));
 }
 
-/** What the "Create API key" form offers: users the actor may create keys for, with what each may be given. */
+/** The users the actor may create keys for (himself, or users he may manage). */
 export function apiKeyFormOptions({ ctx }: { ctx: Principal }) {
   const reaches = keyScope(ctx, 'create API keys', [CONSOLE.manageApiKeys]);
   const users = getDb()
@@ -109,11 +108,19 @@ export function apiKeyFormOptions({ ctx }: { ctx: Principal }) {
     .orderBy(t.users.loginName)
     .all()
     .filter(reaches);
-  return {
-    users: users.map(({ id, loginName, name }) => ({ id, loginName, name })),
-    /** Every permission of the catalog, with why the actor may not put it on a key (null when he may). */
-    permissions: ctx.catalog.permissions.map((p) => ({ key: p.key, name: p.name, category: p.category, refusal: keyGrantRefusal(ctx, p.key) })),
-  };
+  return { users: users.map(({ id, loginName, name }) => ({ id, loginName, name })) };
+}
+
+/** What a key for `userId` may list: the permissions he holds now, each with why the actor may not give it (null when he may). */
+export function apiKeyPermissionChoices({ ctx, input }: { ctx: Principal; input: unknown }) {
+  const reaches = keyScope(ctx, 'create API keys', [CONSOLE.manageApiKeys]);
+  const { userId } = parseInput(createApiKeyInput.pick({ userId: true }), input);
+  const user = reachableUser(ctx, { kind: 'account' }, userId);
+  if (!reaches(user)) throw new DalError('not-found', 'There is no such user.');
+  const held = user.id === ctx.userId ? ctx.effective : effectivePermissions(ctx.catalog, readEffectiveInput(user.id));
+  return ctx.catalog.permissions
+    .filter((p) => held.explain.get(p.key)?.allowed)
+    .map((p) => ({ key: p.key, name: p.name, category: p.category, refusal: keyGrantRefusal(ctx, p.key) }));
 }
 
 function keyGrantRefusal(ctx: Principal, key: string): string | null {

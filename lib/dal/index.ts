@@ -35,3 +35,4 @@ export { createUser, updateUser, setUserStatus, deleteUser, listOverrides, addOv
 export { createGroup, updateGroup, deleteGroup, createSkill, renameSkill, deleteSkill } from './groups-skills';
 export { moveUserToGroup, addSkillToUser } from './user-admin';
 export { bulkUpdateUsers, BULK_LIMIT, type BulkResult } from './bulk-users';
+export { createApiKey, revokeApiKey, listApiKeys, apiKeyFormOptions, apiKeyPermissionChoices, type ApiKeyRow } from './api-keys';

@@ -7,7 +7,8 @@ import { SETTINGS_ADMIN } from '@/lib/permissions/console';
 import { authorize } from './authorize';
 import { writeAudit } from './audit';
 import { DalError, parseInput } from './errors';
-import type { Principal } from './principal';
+import { enabledFeatures, type Principal } from './principal';
+import { LEVELS } from '@/lib/permissions/channels';
 import { writeTransaction } from './tx';
 
 // Account-wide settings belong to whoever may manage users and roles account-wide.
@@ -85,4 +86,31 @@ export function setAccountFeature({ ctx, input }: { ctx: Principal; input: unkno
     });
   });
   return listAccountFeatures({ ctx }).find((f) => f.key === data.key)!;
+}
+
+/**
+ * The catalog as the API describes it: permissions, roles with their core permissions and
+ * default states, channels, levels, and the account features. Any signed-in user or key may
+ * read it: it says what exists, not who holds what.
+ */
+export function readCatalog({ ctx }: { ctx: Principal }) {
+  const { catalog } = ctx;
+  const enabled = enabledFeatures();
+  return {
+    preset: catalog.preset,
+    title: catalog.title,
+    permissions: catalog.permissions.map((p) => ({ key: p.key, name: p.name, category: p.category, feature: p.feature ?? null })),
+    roles: catalog.roles.map((r) => ({
+      key: r.key,
+      name: r.name,
+      rank: r.rank,
+      builtIn: r.builtIn,
+      baseRoleKey: r.baseRoleKey,
+      core: r.core.map((c) => c.key),
+      permissions: r.permissions.map((p) => ({ key: p.key, default: p.default })),
+    })),
+    channels: catalog.channels.map((c) => ({ key: c.key, name: c.name, parent: c.parent })),
+    levels: [...LEVELS],
+    features: catalog.features.map((f) => ({ key: f.key, name: f.name, enabled: enabled.has(f.key) })),
+  };
 }

@@ -26,6 +26,9 @@ export const CONSOLE = {
 
 export type ConsolePermission = (typeof CONSOLE)[keyof typeof CONSOLE];
 
+/** LivePerson's Campaign manager may see API keys without managing them (a work permission, not a console one). */
+export const VIEW_API_KEYS = 'view-api-keys';
+
 /**
  * A capability can have several keys: LivePerson's "Manage users and roles" covers users, roles and
  * account settings at once, where Aivo Live has one permission for each.
@@ -63,5 +66,5 @@ export const AREAS = [
   { href: '/groups', label: 'Groups', anyOf: [CONSOLE.manageAgentGroups] },
   { href: '/skills', label: 'Skills', anyOf: [CONSOLE.manageSkills] },
   { href: '/audit', label: 'Audit', anyOf: [CONSOLE.viewAuditTrail] },
-  { href: '/settings', label: 'Settings', anyOf: [...SETTINGS_ADMIN, CONSOLE.manageApiKeys] },
-] as const satisfies readonly { href: string; label: string; anyOf: readonly ConsolePermission[] }[];
+  { href: '/settings', label: 'Settings', anyOf: [...SETTINGS_ADMIN, CONSOLE.manageApiKeys, VIEW_API_KEYS] },
+] as const satisfies readonly { href: string; label: string; anyOf: readonly string[] }[];

@@ -1,30 +1,11 @@
-import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
-import { getPrincipal } from '@/lib/auth/principal';
-import { DalError, listAccountFeatures } from '@/lib/dal';
-import { NoAccess } from '@/components/shell/no-access';
-import { AccountFeatureList } from '@/components/settings/account-feature-list';
+import { pagePrincipal } from '@/lib/auth/principal';
+import { holds } from '@/lib/dal';
+import { CONSOLE, SETTINGS_ADMIN, VIEW_API_KEYS } from '@/lib/permissions/console';
 
-export const metadata: Metadata = { title: 'Settings' };
-
+/** /settings opens the first part its visitor may use. */
 export default async function SettingsPage() {
-  const ctx = await getPrincipal();
-  if (!ctx) redirect('/login');
-  let features;
-  try {
-    features = listAccountFeatures({ ctx });
-  } catch (error) {
-    if (error instanceof DalError && error.code === 'forbidden') return <NoAccess what="account settings" reason={error.message} />;
-    throw error;
-  }
-  return (
-    <div className="space-y-4">
-      <h1 className="text-2xl font-semibold">Settings</h1>
-      <p className="text-sm text-slate-600">
-        Catalog: <strong>{ctx.catalog.title}</strong>. Account features decide the &ldquo;Dependent on account&rdquo; defaults of new profiles, and while a
-        feature is off nobody holds the permissions that depend on it.
-      </p>
-      <AccountFeatureList initial={features} />
-    </div>
-  );
+  const ctx = await pagePrincipal();
+  if (SETTINGS_ADMIN.some((k) => holds(ctx, k))) redirect('/settings/features');
+  redirect([CONSOLE.manageApiKeys, VIEW_API_KEYS].some((k) => holds(ctx, k)) ? '/settings/api-keys' : '/settings/api');
 }
