@@ -57,7 +57,8 @@ export default defineConfig({
   },
   projects: [
     { name: 'setup', testMatch: /auth\.setup\.ts/ },
-    { name: 'chromium', use: { ...devices['Desktop Chrome'] }, dependencies: ['setup'] },
+    { name: 'api-keys', testMatch: /api-keys\.setup\.ts/, dependencies: ['setup'] },
+    { name: 'chromium', use: { ...devices['Desktop Chrome'] }, dependencies: ['setup', 'api-keys'] },
   ],
   webServer: {
     command: 'npx tsx scripts/start.ts --no-build',

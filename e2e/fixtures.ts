@@ -33,3 +33,7 @@ export const test = base.extend({
   },
 });
 export { expect };
+
+/** Keys created through Settings → API keys by api-keys.setup.ts, one per persona, one revoked, one limited to 3 calls a minute. */
+export type ApiKeys = Record<Persona | 'revoked' | 'limited', string>;
+export const apiKeysFile = path.join(__dirname, '.auth', 'api-keys.json');

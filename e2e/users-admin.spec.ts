@@ -29,7 +29,7 @@ test.describe('admin', () => {
     await page.goto('/users');
     await page.getByRole('link', { name: 'Add user' }).click();
     await fillNewUser(page, 'nina.new', 'Nina New');
-    await page.getByLabel('Group').selectOption({ label: '\u00a0\u00a0Tier 1' });
+    await page.getByLabel('Group', { exact: true }).selectOption({ label: '\u00a0\u00a0Tier 1' });
     await page.getByLabel('Agent profile').selectOption({ label: 'Agent' });
     await page.getByLabel('Max concurrent chats').fill('4');
     await page.getByRole('checkbox', { name: 'Billing' }).check();
@@ -148,8 +148,8 @@ test.describe('agent manager', () => {
   test('creates an agent in Tier 2; cannot open sales, nor offer an Admin profile', async ({ page, browser, baseURL }) => {
     await page.goto('/users/new');
     await fillNewUser(page, 'tom.tier2', 'Tom Tiertwo');
-    await expect(page.getByLabel('Group').locator('option', { hasText: 'Sales' })).toHaveCount(0);
-    await page.getByLabel('Group').selectOption({ label: '\u00a0\u00a0Tier 2' });
+    await expect(page.getByLabel('Group', { exact: true }).locator('option', { hasText: 'Sales' })).toHaveCount(0);
+    await page.getByLabel('Group', { exact: true }).selectOption({ label: '\u00a0\u00a0Tier 2' });
     await expect(page.getByLabel('Admin profile')).toHaveCount(0);
     await page.getByLabel('Agent profile').selectOption({ label: 'Agent' });
     await page.getByRole('button', { name: 'Save' }).click();

@@ -7,8 +7,11 @@ import { NavLinks } from '@/components/shell/nav-links';
 export default async function SettingsLayout({ children }: { children: React.ReactNode }) {
   const ctx = await pagePrincipal();
   const keys = [CONSOLE.manageApiKeys, VIEW_API_KEYS].some((k) => holds(ctx, k));
+  const features = SETTINGS_ADMIN.some((k) => holds(ctx, k));
+  // Without either part, /settings is a "no access" page of its own (the reference stays reachable by its address).
+  if (!keys && !features) return <>{children}</>;
   const tabs = [
-    ...(SETTINGS_ADMIN.some((k) => holds(ctx, k)) ? [{ href: '/settings/features', label: 'Account features' }] : []),
+    ...(features ? [{ href: '/settings/features', label: 'Account features' }] : []),
     ...(keys ? [{ href: '/settings/api-keys', label: 'API keys' }] : []),
     { href: '/settings/api', label: 'API reference' },
   ];

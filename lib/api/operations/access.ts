@@ -17,6 +17,7 @@ import {
   type RoleSummary,
 } from '@/lib/dal';
 import { authorizeBatch } from '@/lib/dal/decisions';
+import { getCatalog } from '@/lib/dal/catalog';
 import { readCatalog } from '@/lib/dal/settings';
 import { DalError } from '@/lib/dal/errors';
 import { expectedVersion, operation } from '../operation';
@@ -69,8 +70,9 @@ const role = (r: RoleSummary): z.input<typeof Role> => ({
   users: r.users,
 });
 
+/** Reads a role with the catalog as it is now: a role created or renamed by this very request is in it. */
 function readRole(ctx: Principal, key: string) {
-  const r = listRoles({ ctx }).find((x) => x.key === key);
+  const r = listRoles({ ctx: { ...ctx, catalog: getCatalog() } }).find((x) => x.key === key);
   if (!r) throw new DalError('not-found', 'There is no such role.');
   return { body: role(r), etag: r.rowVersion };
 }
