@@ -32,6 +32,7 @@ const executablePath = chromiumExecutable();
 
 export default defineConfig({
   testDir: './e2e',
+  testIgnore: '**/robustness/**',
   fullyParallel: false,
   workers: process.env.CI ? 1 : 2,
   retries: 0,
