@@ -5,7 +5,7 @@ const nextConfig: NextConfig = {
   serverExternalPackages: ['better-sqlite3', '@node-rs/argon2'],
   poweredByHeader: false,
   experimental: {
-    // Server action bodies above this are refused before they reach our code.
+    // Server action bodies above this are refused before they reach our code (proxy.ts answers 413).
     serverActions: { bodySizeLimit: '64kb' },
   },
 };

@@ -9,7 +9,7 @@ import { readEnv } from '@/lib/env';
 import { demoSignInLines, prepareDatabase } from '@/db/setup';
 
 const root = process.cwd();
-const SOURCES = ['app', 'components', 'lib', 'db', 'seeds', 'public', 'next.config.ts', 'package.json', 'postcss.config.mjs'];
+const SOURCES = ['app', 'components', 'lib', 'db', 'seeds', 'public', 'next.config.ts', 'proxy.ts', 'package.json', 'postcss.config.mjs'];
 
 function newestMtime(p: string): number {
   if (!fs.existsSync(p)) return 0;

@@ -17,6 +17,8 @@ function safeNext(value: FormDataEntryValue | null): string {
 }
 
 export async function signInAction(_prev: SignInState, formData: FormData): Promise<SignInState> {
+  // The form sends FormData; anything else is a crafted call and gets the same plain refusal.
+  if (!(formData instanceof FormData)) return { error: 'Enter your login name and password.' };
   const raw = { loginName: formData.get('loginName'), password: formData.get('password') };
   const parsed = signInInput.safeParse(raw);
   const loginName = typeof raw.loginName === 'string' ? raw.loginName.slice(0, 200) : '';
