@@ -14,7 +14,19 @@ export function UserFilters({ options, values }: { options: UserFilterOptions; v
       className="grid gap-3 rounded-lg border border-slate-200 bg-white p-4 sm:grid-cols-2 lg:grid-cols-6"
     >
       <div className="lg:col-span-2">
-        <TextField id="q" name="q" type="search" label="Search users" placeholder="Name, login name or email" defaultValue={values.q} maxLength={200} />
+        <TextField
+          id="q"
+          name="q"
+          type="search"
+          label="Search users"
+          placeholder="Name, login name or email"
+          defaultValue={values.q}
+          maxLength={200}
+          aria-describedby="q-hint"
+        />
+        <p id="q-hint" className="mt-1 text-xs text-slate-600">
+          Three characters or more are found anywhere in them; one or two at their start.
+        </p>
       </div>
       <SelectField id="role" name="role" label="Role" defaultValue={values.role}>
         <option value="">All roles</option>

@@ -1,11 +1,10 @@
 import 'server-only';
-import { and, asc, eq, exists, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { getDb } from '@/db/client';
 import * as t from '@/db/schema';
 import { stringify } from 'csv-stringify/sync';
 import { CONSOLE, USER_ADMIN, USER_LIST_PERMISSIONS } from '@/lib/permissions/console';
-import { subtreeIds } from '@/lib/permissions/scope';
 import { listUsersInput } from '@/lib/schemas/users';
 import { authorize, type Scope } from './authorize';
 import { pseudonymizer } from './anonymize';
@@ -25,7 +24,9 @@ export interface UserRow {
 
 export interface UserPage {
   rows: UserRow[];
+  /** How many users match: exact, or COUNT_CAP with `moreThanTotal` when more do. */
   total: number;
+  moreThanTotal: boolean;
   /** Opaque cursors for the next and previous pages; null at either end. */
   next: string | null;
   prev: string | null;
@@ -46,65 +47,175 @@ function decodeCursor(cursor: string): [string, number] {
   }
 }
 
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
-
-/** Restrict a user query to what the actor may reach. */
-function scopeCondition(scope: Scope): SQL | undefined {
-  if (scope.kind === 'account') return undefined;
-  return scope.groupIds.size ? inArray(t.users.groupId, [...scope.groupIds]) : sql`0`;
-}
+/** A search this long or longer is found anywhere in a name, login name or email (users_fts); a shorter one at their start. */
+export const SEARCH_SUBSTRING_MIN = 3;
+/**
+ * Filtered totals are counted exactly up to this many; above it the list says "more than". An
+ * unfiltered total is always exact (SQLite counts a whole table from its pages).
+ */
+export const COUNT_CAP = 10_000;
 
 type ListQuery = ReturnType<typeof listUsersInput.parse>;
 
-/** The WHERE of the users list: the actor's reach, then the filters. Shared by the list and the export. */
-function userConditions(scope: Scope, q: ListQuery, groups: { id: number; parentId: number | null }[]): SQL | undefined {
+/** The list's filters, resolved once per request: the actor's reach, the group subtree, the search's hits. */
+interface UserFilter {
+  /** An agent manager's reach; null for the whole account. */
+  scopeGroupIds: number[] | null;
+  /** The group filtered on, with its sub-groups, as the tree is shown. */
+  groupIds: number[] | null;
+  status: ListQuery['status'];
+  /**
+   * A search of three characters or more: a phrase of trigrams matching it inside any of the three
+   * columns, and the users it matches (null when more than COUNT_CAP do).
+   */
+  search: { phrase: string; hits: number[] | null } | null;
+  /** A search of one or two characters: too short for trigrams, so names, login names and emails that start with it. */
+  prefix: string | null;
+  profile: number | undefined;
+  role: string | undefined;
+}
+
+function resolveFilter(scope: Scope, q: ListQuery): UserFilter {
   const db = getDb();
-  const conditions: (SQL | undefined)[] = [scopeCondition(scope)];
-  if (q.q) {
-    const like = `%${escapeLike(q.q)}%`;
+  let groupIds: number[] | null = null;
+  if (q.group !== undefined) {
+    groupIds = db
+      .all<{ id: number }>(
+        sql`with recursive subtree(id) as (select ${t.groups.id} from ${t.groups} where ${t.groups.id} = ${q.group}
+            union all select g.id from ${t.groups} g join subtree on g.parent_id = subtree.id) select id from subtree`,
+      )
+      .map((g) => g.id);
+  }
+  const text = q.q ?? '';
+  let search: UserFilter['search'] = null;
+  if ([...text].length >= SEARCH_SUBSTRING_MIN) {
+    const phrase = `"${text.replaceAll('"', '""')}"`;
+    const hits = db.$client
+      .prepare(`select rowid from users_fts where users_fts match ? limit ${COUNT_CAP + 1}`)
+      .pluck()
+      .all(phrase) as number[];
+    search = { phrase, hits: hits.length > COUNT_CAP ? null : hits };
+  }
+  return {
+    scopeGroupIds: scope.kind === 'account' ? null : [...scope.groupIds],
+    groupIds,
+    status: q.status,
+    search,
+    prefix: text && !search ? text : null,
+    profile: q.profile,
+    role: q.role,
+  };
+}
+
+/**
+ * Two ways to read a filtered page. `drive`: start from the filter's own index (or the search's
+ * hits) and sort what it finds: cheap when few users match. `walk`: walk the sort column's index
+ * and check each row, stopping at the end of the page: cheap when many match. In `walk`, a unary +
+ * keeps SQLite from driving by a term's index (and EXISTS cannot drive).
+ */
+type Plan = 'drive' | 'walk';
+
+const idList = (ids: readonly number[]) =>
+  sql`(${sql.join(
+    ids.map((id) => sql`${id}`),
+    sql`, `,
+  )})`;
+
+/** The WHERE of the users list and the export: the actor's reach, then the filters. */
+function userConditions(f: UserFilter, plan: Plan): SQL | undefined {
+  const plus = plan === 'walk' ? sql.raw('+') : sql.raw('');
+  const inGroups = (ids: number[]) => (ids.length ? sql`${plus}${t.users.groupId} in ${idList(ids)}` : sql`0`);
+  const conditions: (SQL | undefined)[] = [];
+  if (f.scopeGroupIds) conditions.push(inGroups(f.scopeGroupIds));
+  if (f.groupIds) conditions.push(inGroups(f.groupIds));
+  if (f.status) conditions.push(sql`${plus}${t.users.status} = ${f.status}`);
+  if (f.search) {
+    // Hits can be many: one JSON parameter rather than one parameter each.
     conditions.push(
-      or(sql`${t.users.name} like ${like} escape '\\'`, sql`${t.users.loginName} like ${like} escape '\\'`, sql`${t.users.email} like ${like} escape '\\'`),
+      f.search.hits
+        ? sql`${plus}${t.users.id} in (select value from json_each(${JSON.stringify(f.search.hits)}))`
+        : sql`${plus}${t.users.id} in (select rowid from users_fts where users_fts match ${f.search.phrase})`,
     );
   }
-  if (q.status) conditions.push(eq(t.users.status, q.status));
-  if (q.group !== undefined) {
-    // A group filter includes its sub-groups, as the tree is shown.
-    const ids = [...subtreeIds(groups, [q.group])].filter((id) => groups.some((g) => g.id === id));
-    conditions.push(ids.length ? inArray(t.users.groupId, ids) : sql`0`);
+  if (f.prefix) {
+    // Ranges over the case-insensitive sort indexes: each column's matches are one index range.
+    const upper = `${f.prefix}\u{10ffff}`;
+    conditions.push(
+      or(...[t.users.name, t.users.loginName, t.users.email].map((c) => sql`(${c} collate nocase >= ${f.prefix} and ${c} collate nocase < ${upper})`)),
+    );
   }
-  if (q.role || q.profile !== undefined) {
-    const held = db
-      .select({ one: sql`1` })
-      .from(t.userProfiles)
-      .where(
-        and(
-          eq(t.userProfiles.userId, t.users.id),
-          q.role ? eq(t.userProfiles.roleKey, q.role) : undefined,
-          q.profile !== undefined ? eq(t.userProfiles.profileId, q.profile) : undefined,
-        ),
-      );
-    conditions.push(exists(held));
+  const held = (match: SQL) =>
+    plan === 'walk'
+      ? sql`exists (select 1 from ${t.userProfiles} where ${t.userProfiles.userId} = ${t.users.id} and ${match})`
+      : sql`${t.users.id} in (select ${t.userProfiles.userId} from ${t.userProfiles} where ${match})`;
+  if (f.profile !== undefined) conditions.push(held(sql`${t.userProfiles.profileId} = ${f.profile}`));
+  if (f.role) {
+    // Through the profiles of the role: user_profiles is indexed by profile, not by role.
+    conditions.push(
+      plan === 'walk'
+        ? held(sql`${t.userProfiles.roleKey} = ${f.role}`)
+        : held(sql`${t.userProfiles.profileId} in (select ${t.profiles.id} from ${t.profiles} where ${t.profiles.roleKey} = ${f.role})`),
+    );
   }
   return and(...conditions);
 }
 
 /**
+ * How many users the filters match: exact up to COUNT_CAP (null above it), read from the smallest
+ * index that answers it: a profile or role alone from user_profiles' covering index, a search
+ * alone from its hits. With no filter at all, the exact count of the table.
+ */
+function countUsers(f: UserFilter): number | null {
+  const db = getDb();
+  const capped = (query: SQL) => {
+    const n = db.get<{ n: number }>(sql`select count(*) as n from (${query} limit ${COUNT_CAP + 1})`)?.n ?? 0;
+    return n > COUNT_CAP ? null : n;
+  };
+  const others = f.scopeGroupIds || f.groupIds || f.status || f.prefix;
+  if (!others && !f.search && f.profile === undefined && !f.role)
+    return (
+      db
+        .select({ n: sql<number>`count(*)` })
+        .from(t.users)
+        .get()?.n ?? 0
+    );
+  if (!others && f.search && f.profile === undefined && !f.role) return f.search.hits?.length ?? null;
+  if (!others && !f.search && (f.profile !== undefined) !== !!f.role) {
+    const match =
+      f.profile !== undefined
+        ? sql`${t.userProfiles.profileId} = ${f.profile}`
+        : sql`${t.userProfiles.profileId} in (select ${t.profiles.id} from ${t.profiles} where ${t.profiles.roleKey} = ${f.role})`;
+    return capped(sql`select 1 from ${t.userProfiles} where ${match}`);
+  }
+  return capped(sql`select 1 from ${t.users} where ${userConditions(f, 'drive')}`);
+}
+
+/** Drive when the matches are fewer than the rows a walk would read to fill the page (about pageSize × users ÷ matches). */
+function choosePlan(f: UserFilter, total: number | null, pageSize: number): Plan {
+  // A search's matches bunch together in name order (they share letters with the name): walking could read most of the list.
+  if (f.prefix || f.search?.hits) return 'drive';
+  if (total === null) return 'walk';
+  const size =
+    getDb()
+      .select({ n: sql<number>`max(${t.users.id})` })
+      .from(t.users)
+      .get()?.n ?? 0;
+  return total * total <= (pageSize + 1) * size ? 'drive' : 'walk';
+}
+
+/**
  * The users list: filters, search, sort, and keyset pagination (no OFFSET: every page is an
- * index range scan from the cursor). An agent manager sees exactly the users of his subtree.
+ * index range from the cursor). An agent manager sees exactly the users of his subtree. The total
+ * is exact; each filter is counted through the index that answers it.
  */
 export function listUsers({ ctx, input }: { ctx: Principal; input: unknown }): UserPage {
   const scope = authorize(ctx, 'see the users list', USER_LIST_PERMISSIONS);
   const q = parseInput(listUsersInput, input);
   const db = getDb();
 
-  const groups = db.select({ id: t.groups.id, parentId: t.groups.parentId, name: t.groups.name }).from(t.groups).all();
-  const where = userConditions(scope, q, groups);
-  const total =
-    db
-      .select({ n: sql<number>`count(*)` })
-      .from(t.users)
-      .where(where)
-      .get()?.n ?? 0;
+  const filter = resolveFilter(scope, q);
+  const total = countUsers(filter);
+  const where = userConditions(filter, choosePlan(filter, total, q.pageSize));
 
   const column = {
     name: sql`${t.users.name} collate nocase`,
@@ -121,7 +232,12 @@ export function listUsers({ ctx, input }: { ctx: Principal; input: unknown }): U
   const pageConditions = [where];
   if (cursor) {
     const [value, id] = decodeCursor(cursor);
-    pageConditions.push(ascending ? sql`(${column}, ${t.users.id}) > (${value}, ${id})` : sql`(${column}, ${t.users.id}) < (${value}, ${id})`);
+    // Spelled out rather than as a row value: SQLite seeks the index to the first term's bound.
+    pageConditions.push(
+      ascending
+        ? sql`${column} >= ${value} and (${column} > ${value} or ${t.users.id} > ${id})`
+        : sql`${column} <= ${value} and (${column} < ${value} or ${t.users.id} < ${id})`,
+    );
   }
   const order = ascending ? sql`${column} asc, ${t.users.id} asc` : sql`${column} desc, ${t.users.id} desc`;
   const fetched = db
@@ -155,7 +271,17 @@ export function listUsers({ ctx, input }: { ctx: Principal; input: unknown }): U
         .orderBy(asc(t.roles.rank))
         .all()
     : [];
-  const groupName = new Map(groups.map((g) => [g.id, g.name]));
+  const groupIds = [...new Set(page.map((r) => r.groupId).filter((g) => g !== null))];
+  const groupName = new Map(
+    groupIds.length
+      ? db
+          .select({ id: t.groups.id, name: t.groups.name })
+          .from(t.groups)
+          .where(inArray(t.groups.id, groupIds))
+          .all()
+          .map((g) => [g.id, g.name])
+      : [],
+  );
   const rows: UserRow[] = page.map((r) => ({
     id: r.id,
     name: r.name,
@@ -173,7 +299,8 @@ export function listUsers({ ctx, input }: { ctx: Principal; input: unknown }): U
   const hasPrev = backwards ? more : cursor !== undefined;
   return {
     rows,
-    total,
+    total: total ?? COUNT_CAP,
+    moreThanTotal: total === null,
     next: hasNext && last ? encodeCursor(String(last.sortValue), last.id) : null,
     prev: hasPrev && first ? encodeCursor(String(first.sortValue), first.id) : null,
   };
@@ -229,7 +356,7 @@ export function exportUsersCsv({ ctx, input }: { ctx: Principal; input: unknown 
       maxChats: t.users.maxChats,
     })
     .from(t.users)
-    .where(userConditions(scope, q, groups))
+    .where(userConditions(resolveFilter(scope, q), 'drive'))
     .orderBy(sql`${t.users.name} collate nocase`, t.users.id)
     .all();
   const profiles = db

@@ -49,7 +49,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
         <div className="flex items-center gap-3">
           {page ? (
             <p className="text-sm text-slate-600" role="status">
-              {page.total === 1 ? '1 user' : `${page.total} users`}
+              {page.moreThanTotal ? `More than ${page.total.toLocaleString('en')} users` : page.total === 1 ? '1 user' : `${page.total} users`}
               {filtered ? ' match' : ''}
             </p>
           ) : null}
