@@ -1,115 +1,357 @@
 /**
- * `npm run bench`: measured, never asserted. Builds a temporary database, gives one profile
- * 20,000 holders, and times the operations that must not grow with them. Prints one table.
+ * `npm run bench [-- --users 100000]`: measured, never asserted. Seeds a seed:large database in a
+ * temporary directory, then measures what the scale issue names, each comparison side by side in
+ * the same run over several rounds (medians), and prints one table. Needs a build for the server
+ * measures (`npm run build`; done here when missing).
  */
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { eq } from 'drizzle-orm';
-import { migrateDatabase, openDatabase, setDbForTesting } from '@/db/client';
-import { seedDatabase } from '@/db/seed';
+import { createMongoAbility, subject as caslSubject, type MongoAbility } from '@casl/ability';
+import { eq, sql } from 'drizzle-orm';
+import { openDatabase, setDbForTesting, type DB } from '@/db/client';
 import * as t from '@/db/schema';
-import { loadPrincipal, readEffectiveInput } from '@/lib/dal/principal';
+import { seedLargeDatabase } from '@/db/seed-large';
+import { createApiKey, MAX_RATE_LIMIT } from '@/lib/dal/api-keys';
+import { managedSubtree, reachOf } from '@/lib/dal/authorize';
+import { getCatalog } from '@/lib/dal/catalog';
+import { decisionIndex } from '@/lib/dal/decisions';
+import { loadPrincipal, readEffectiveInput, type Principal } from '@/lib/dal/principal';
 import { getProfile, saveProfile } from '@/lib/dal/profiles';
-import { listUsers } from '@/lib/dal/users';
 import { effectivePermissions } from '@/lib/permissions/effective';
-import { presetCatalog } from '@/seeds/presets';
+import { benchUsersList } from './bench-scale';
 
-const HOLDERS = Number(process.env.BENCH_HOLDERS ?? 20_000);
-const ROUNDS = 15;
+const ROOT = path.resolve(__dirname, '..');
+const ROUNDS = 5;
+const PAIRS = 1_000_000;
+
+function option(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+const USERS = Number((option('users') ?? process.env.BENCH_USERS ?? '100000').replace(/[_,]/g, ''));
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-function time(rounds: number, fn: () => void): number {
-  const samples: number[] = [];
-  for (let i = 0; i < rounds; i++) {
-    const start = performance.now();
-    fn();
-    samples.push(performance.now() - start);
-  }
-  return median(samples);
+const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)]!;
+const fmt = (n: number, digits = 0) => n.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+interface Row {
+  measure: string;
+  result: string;
+  goal: string;
 }
+const rows: Row[] = [];
+const began = performance.now();
+const row = (measure: string, result: string, goal = '') => {
+  rows.push({ measure, result, goal });
+  console.error(`[${fmt((performance.now() - began) / 1000, 0)} s] ${measure}: ${result}`);
+};
+
+/** A small seeded generator: the same questions every run. */
+function generator(seed: number) {
+  let s = seed;
+  return (n: number) => {
+    s = (s * 1103515245 + 12345) % 2 ** 31;
+    return s % n;
+  };
+}
+
+function adminOf(db: DB): Principal {
+  const admin = db.select().from(t.users).where(eq(t.users.loginName, 'admin')).get()!;
+  return loadPrincipal(admin.id, admin.sessionVersion, 'ui')!;
+}
+
+// ---------------------------------------------------------------------------------------------
+// In process: the decision index against CASL
+
+/**
+ * The index's build from the database, measured in a process of its own (`--index-build`), as a
+ * server starting up would: this process's heap is full of the seed's and CASL's garbage.
+ */
+function indexBuildChild(file: string) {
+  const db = openDatabase(file);
+  // A second handle on the same file: switching handles makes decisionIndex() rebuild from the database.
+  const other = openDatabase(file);
+  const builds: number[] = [];
+  for (let i = 0; i < ROUNDS + 1; i++) {
+    setDbForTesting(i % 2 ? db : other);
+    const start = performance.now();
+    decisionIndex();
+    builds.push(performance.now() - start);
+  }
+  const index = decisionIndex();
+  const users = db.select({ n: sql<number>`count(*)` }).from(t.users).get()!.n;
+  console.log(JSON.stringify({ first: builds[0], builds: builds.slice(1), bytes: index.bytes, combos: index.combos, users }));
+}
+
+function benchIndex(file: string) {
+  const run = spawnSync(path.join(ROOT, 'node_modules', '.bin', 'tsx'), ['--conditions=react-server', __filename, '--index-build', file], { cwd: ROOT, encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`The index build failed: ${run.stderr}`);
+  const r = JSON.parse(run.stdout.trim().split('\n').at(-1)!) as { first: number; builds: number[]; bytes: number; combos: number; users: number };
+  row(`Decision index: build from the database, ${fmt(r.users)} users (median ms; the first, cold, ${fmt(r.first)})`, fmt(median(r.builds), 1), '≤ 500');
+  row('Decision index: memory per user (bytes, combos and manager subtrees included)', `${fmt(r.bytes / r.users, 1)} (${fmt(r.combos)} combos)`, '≤ 100');
+}
+
+function benchChecks(db: DB) {
+  const catalog = getCatalog();
+  const index = decisionIndex();
+  const active = db.select({ id: t.users.id, groupId: t.users.groupId }).from(t.users).where(eq(t.users.status, 'active')).all();
+
+  // CASL: one ability per user, from the engine's own answer for him (not from the index). Users
+  // with the same profile assignments and no overrides get the same rules, computed once.
+  let start = performance.now();
+  const holdings = new Map<number, string[]>();
+  for (const h of db.select().from(t.userProfiles).all()) holdings.set(h.userId, [...(holdings.get(h.userId) ?? []), `${h.profileId}:${h.version}`]);
+  const withOverrides = new Set(db.select({ id: t.userOverrides.userId }).from(t.userOverrides).all().map((o) => o.id));
+  const rulesBy = new Map<string, { action: string; subject: string }[]>();
+  const abilities: MongoAbility[] = [];
+  for (const u of active) {
+    const signature = withOverrides.has(u.id) ? `user ${u.id}` : (holdings.get(u.id) ?? []).sort().join(',');
+    let rules = rulesBy.get(signature);
+    if (!rules) {
+      const effective = effectivePermissions(catalog, readEffectiveInput(u.id));
+      rules = catalog.permissions.filter((p) => effective.bits.has(p.bit)).map((p) => ({ action: p.key, subject: 'all' }));
+      rulesBy.set(signature, rules);
+    }
+    abilities[u.id] = createMongoAbility(rules);
+  }
+  row(`CASL: one ability per user built from the engine (${fmt(active.length)} users, s)`, fmt((performance.now() - start) / 1000, 1));
+
+  const next = generator(42);
+  const pairUser = new Int32Array(PAIRS);
+  const pairBit = new Int32Array(PAIRS);
+  for (let i = 0; i < PAIRS; i++) {
+    pairUser[i] = active[next(active.length)]!.id;
+    pairBit[i] = next(catalog.permissions.length);
+  }
+  const keys = catalog.permissions.map((p) => p.key);
+  let mismatches = 0;
+  let allowed = 0;
+  for (let i = 0; i < PAIRS; i++) {
+    const a = index.has(pairUser[i]!, pairBit[i]!);
+    if (a !== abilities[pairUser[i]!]!.can(keys[pairBit[i]!]!, 'all')) mismatches++;
+    if (a) allowed++;
+  }
+  if (mismatches) throw new Error(`The index and CASL disagree on ${mismatches} of ${PAIRS} (user, permission) pairs`);
+
+  const ours: number[] = [];
+  const theirs: number[] = [];
+  let sink = 0;
+  for (let r = 0; r < ROUNDS; r++) {
+    start = performance.now();
+    for (let i = 0; i < PAIRS; i++) if (index.has(pairUser[i]!, pairBit[i]!)) sink++;
+    ours.push(PAIRS / ((performance.now() - start) / 1000));
+    start = performance.now();
+    for (let i = 0; i < PAIRS; i++) if (abilities[pairUser[i]!]!.can(keys[pairBit[i]!]!, 'all')) sink++;
+    theirs.push(PAIRS / ((performance.now() - start) / 1000));
+  }
+  row(
+    `Permission check, ${fmt(PAIRS)} random (user, permission) pairs, same answers (${fmt((100 * allowed) / PAIRS, 1)} % allowed): checks/s, Switchboard vs CASL`,
+    `${fmt(median(ours))} vs ${fmt(median(theirs))} = ${fmt(median(ours) / median(theirs), 1)}×`,
+    '≥ 100×',
+  );
+
+  // Group-scoped: may this agent manager use this permission on that user? CASL with a condition on the user's group.
+  const managers = [...new Set(db.select({ id: t.managedGroups.userId }).from(t.managedGroups).all().map((m) => m.id))].filter((id) => abilities[id]);
+  const scoped: { actor: number; key: string; bit: number }[] = [];
+  const scopedAbilities: MongoAbility[] = [];
+  for (const id of managers) {
+    const user = db.select().from(t.users).where(eq(t.users.id, id)).get()!;
+    const p = loadPrincipal(id, user.sessionVersion, 'ui')!;
+    const subtree = [...managedSubtree(p)];
+    const rules = [];
+    for (const perm of catalog.permissions) {
+      const reach = reachOf(p, perm.key);
+      if (reach === 'account') rules.push({ action: perm.key, subject: 'User' });
+      else if (reach === 'managed-groups') rules.push({ action: perm.key, subject: 'User', conditions: { groupId: { $in: subtree } } });
+      if (reach) scoped.push({ actor: id, key: perm.key, bit: perm.bit });
+    }
+    scopedAbilities[id] = createMongoAbility(rules);
+  }
+  const targets = active.map((u) => ({ id: u.id, subject: caslSubject('User', { groupId: u.groupId }) }));
+  const q = Array.from({ length: PAIRS / 4 }, () => ({ ...scoped[next(scoped.length)]!, target: targets[next(targets.length)]! }));
+  let scopedAllowed = 0;
+  for (const x of q) {
+    const a = index.canActOn(x.actor, x.bit, x.target.id);
+    if (a !== scopedAbilities[x.actor]!.can(x.key, x.target.subject)) mismatches++;
+    if (a) scopedAllowed++;
+  }
+  if (mismatches) throw new Error(`The index and CASL disagree on ${mismatches} of ${q.length} group-scoped checks`);
+  const ourScoped: number[] = [];
+  const theirScoped: number[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    start = performance.now();
+    for (const x of q) if (index.canActOn(x.actor, x.bit, x.target.id)) sink++;
+    ourScoped.push(q.length / ((performance.now() - start) / 1000));
+    start = performance.now();
+    for (const x of q) if (scopedAbilities[x.actor]!.can(x.key, x.target.subject)) sink++;
+    theirScoped.push(q.length / ((performance.now() - start) / 1000));
+  }
+  row(
+    `Group-scoped check, ${fmt(q.length)} (manager, permission, user) triples over ${fmt(managers.length)} managers, same answers (${fmt((100 * scopedAllowed) / q.length, 1)} % allowed): checks/s, Switchboard vs CASL with conditions`,
+    `${fmt(median(ourScoped))} vs ${fmt(median(theirScoped))} = ${fmt(median(ourScoped) / median(theirScoped), 1)}×`,
+    '≥ 40×',
+  );
+  return sink;
+}
+
+function benchSaveAndApply(db: DB) {
+  const target = 20_000;
+  const counts = db
+    .select({ id: t.userProfiles.profileId, n: sql<number>`count(*)` })
+    .from(t.userProfiles)
+    .groupBy(t.userProfiles.profileId)
+    .all();
+  const best = counts.reduce((a, b) => (Math.abs(b.n - target) < Math.abs(a.n - target) ? b : a));
+  const changes = () => (db.$client.prepare('select total_changes() as n').get() as { n: number }).n;
+  const written: number[] = [];
+  const times: number[] = [];
+  for (let i = 0; i < ROUNDS * 2; i++) {
+    const ctx = adminOf(db);
+    const p = getProfile({ ctx, input: { id: best.id } });
+    const role = ctx.catalog.roleByKey.get(p.roleKey)!;
+    const core = new Set(role.core.map((c) => c.key));
+    const toggle = role.permissions.find((x) => !core.has(x.key) && !p.permissions.includes(x.key))?.key ?? p.permissions.find((k) => !core.has(k))!;
+    const permissions = p.permissions.includes(toggle) ? p.permissions.filter((k) => k !== toggle) : [...p.permissions, toggle];
+    const before = changes();
+    const start = performance.now();
+    saveProfile({ ctx, input: { id: p.id, rowVersion: p.rowVersion, name: p.name, description: p.description, permissions, note: '', mode: 'apply' } });
+    times.push(performance.now() - start);
+    written.push(changes() - before);
+  }
+  row(
+    `Save and apply on a profile held by ${fmt(best.n)} users: rows written (each round), time (median ms)`,
+    `${[...new Set(written)].join(', ')} rows, ${fmt(median(times), 1)} ms`,
+    'constant, ≤ 25 ms',
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Through the real server
+
+async function withServer<T>(file: string, fn: (url: string) => Promise<T>): Promise<T> {
+  if (!fs.existsSync(path.join(ROOT, '.next', 'BUILD_ID'))) {
+    console.log('No build: building the console first…');
+    if (spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' }).status !== 0) throw new Error('The build failed');
+  }
+  const port = Number(process.env.BENCH_PORT ?? 3700);
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawn(process.execPath, [path.join(ROOT, 'node_modules', 'next', 'dist', 'bin', 'next'), 'start', '-p', String(port), '-H', '127.0.0.1'], {
+    cwd: ROOT,
+    detached: true,
+    stdio: 'ignore',
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', SWITCHBOARD_DB: file, AUTH_SECRET: 'bench-secret-bench-secret-bench-secret-0123' },
+  });
+  try {
+    for (let i = 0; ; i++) {
+      if (i > 600) throw new Error('The server did not answer /api/health in 60 s; is the build current? (npm run build)');
+      const ok = await fetch(`${url}/api/health`).then(
+        (r) => r.ok,
+        () => false,
+      );
+      if (ok) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return await fn(url);
+  } finally {
+    process.kill(-child.pid!, 'SIGTERM');
+  }
+}
+
+/** Each request against the trivial route right after, so both see the same machine. */
+async function sideBySide(call: () => Promise<Response>, trivial: () => Promise<Response>, n = 200) {
+  const real: number[] = [];
+  const base: number[] = [];
+  for (let i = 0; i < 20; i++) await Promise.all([(await call()).arrayBuffer(), (await trivial()).arrayBuffer()]); // warm up
+  for (let i = 0; i < n; i++) {
+    let start = performance.now();
+    const r = await call();
+    await r.arrayBuffer();
+    real.push(performance.now() - start);
+    if (!r.ok) throw new Error(`${r.url} answered ${r.status}`);
+    start = performance.now();
+    await (await trivial()).arrayBuffer();
+    base.push(performance.now() - start);
+  }
+  return { real: median(real), realP95: percentile(real, 95), base: median(base) };
+}
+
+async function benchServer(file: string, db: DB) {
+  const ctx = adminOf(db);
+  const { token } = createApiKey({
+    ctx,
+    input: { name: 'Bench', userId: ctx.userId, permissions: [...ctx.effective.explain].filter(([, e]) => e.allowed).map(([k]) => k), expiresAt: null, rateLimitPerMinute: MAX_RATE_LIMIT },
+  });
+  const department = db.select().from(t.groups).where(eq(t.groups.name, 'Billing')).get()!;
+  const profile = db.select().from(t.profiles).where(eq(t.profiles.name, 'Agent - Senior')).get()!;
+  const users = db.select({ id: t.users.id }).from(t.users).where(eq(t.users.status, 'active')).all();
+  const catalog = getCatalog();
+  const next = generator(7);
+  const questions = Array.from({ length: 100 }, () => ({ user: users[next(users.length)]!.id, permission: catalog.permissions[next(catalog.permissions.length)]!.key }));
+
+  await withServer(file, async (url) => {
+    const auth = { authorization: `Bearer ${token}` };
+    const trivial = () => fetch(`${url}/api/health`);
+    const get = (q: string) => () => fetch(`${url}/api/v1/users${q}`, { headers: auth });
+    // A cursor halfway down the list, reached by paging as a client would.
+    let after: string | null = null;
+    for (let i = 0; i < Math.floor(users.length / 200); i++) {
+      const page = (await (await fetch(`${url}/api/v1/users?pageSize=100${after ? `&after=${encodeURIComponent(after)}` : ''}`, { headers: auth })).json()) as { next: string | null };
+      if (!page.next) break;
+      after = page.next;
+    }
+    const queries: [string, string][] = [
+      ['page 1', ''],
+      ['search "kowalski"', '?q=kowalski'],
+      [`group filter (${department.name} and its teams)`, `?group=${department.id}`],
+      [`profile filter (${profile.name})`, `?profile=${profile.id}`],
+      ['deep page (keyset, halfway down)', `?after=${encodeURIComponent(after ?? '')}`],
+    ];
+    for (const [label, q] of queries) {
+      const r = await sideBySide(get(q), trivial);
+      row(`Users list through the server, ${label}: median ms vs the trivial route (p95)`, `${fmt(r.real, 2)} vs ${fmt(r.base, 2)} = ${fmt(r.real / r.base, 2)}× (p95 ${fmt(r.realP95, 2)})`, '≤ 1.5×');
+    }
+    const body = JSON.stringify({ questions });
+    const r = await sideBySide(() => fetch(`${url}/api/v1/authorize`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body }), trivial);
+    row('Batch authorize, 100 questions through the API: median ms vs the trivial route', `${fmt(r.real, 2)} vs ${fmt(r.base, 2)} = ${fmt(r.real / r.base, 2)}×`, '≤ 1.2×');
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
 
 async function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-bench-'));
-  const db = openDatabase(path.join(dir, 'bench.db'));
-  migrateDatabase(db);
-  const catalog = presetCatalog('liveperson');
-  await seedDatabase(db, catalog, 'bench-password');
-  setDbForTesting(db);
+  const file = path.join(dir, 'large.db');
+  try {
+    const seeded = await seedLargeDatabase({ file, users: USERS, demoPassword: 'bench-password' });
+    const c = seeded.counts;
+    row(`seed:large: ${fmt(c.users)} users, ${fmt(c.groups)} groups, ${c.profiles} profiles, ${fmt(c.overrides)} overrides (s)`, fmt(seeded.ms / 1000, 1), '< 60');
+    const db = seeded.prepared.db;
+    setDbForTesting(db);
 
-  const agentProfile = db.select().from(t.profiles).where(eq(t.profiles.name, 'Agent')).get()!;
-  const group = db.select().from(t.groups).where(eq(t.groups.name, 'Tier 1')).get()!;
-  const insertUser = db.$client.prepare("insert into users (login_name, email, name, nickname, password_hash, group_id) values (?, ?, ?, ?, 'x', ?)");
-  const insertHolder = db.$client.prepare("insert into user_profiles (user_id, role_key, profile_id, version) values (?, 'agent', ?, 1)");
-  db.$client.transaction(() => {
-    for (let i = 0; i < HOLDERS; i++) {
-      const id = Number(insertUser.run(`bench.${i}`, `bench.${i}@example.com`, `Bench User ${i}`, `B${i}`, group.id).lastInsertRowid);
-      insertHolder.run(id, agentProfile.id);
-    }
-  })();
+    benchIndex(file);
+    benchChecks(db);
+    const list = benchUsersList(db);
+    for (const timing of list.timings) row(`Users list SQL time, ${timing.label} (p50 / p95 ms)`, `${fmt(timing.sqlP50, 3)} / ${fmt(timing.sqlP95, 3)}`, 'p95 ≤ 2');
+    setDbForTesting(db);
+    await benchServer(file, db);
+    benchSaveAndApply(db);
+    db.$client.close();
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 
-  const admin = db.select().from(t.users).where(eq(t.users.loginName, 'admin')).get()!;
-  const ctx = () => loadPrincipal(admin.id, admin.sessionVersion, 'ui')!;
-  const rows: [string, string][] = [];
-
-  // Save and apply on a profile held by HOLDERS users.
-  const changes = () => (db.$client.prepare('select total_changes() as n').get() as { n: number }).n;
-  const perSave: number[] = [];
-  const saveMs = time(ROUNDS, () => {
-    const p = getProfile({ ctx: ctx(), input: { id: agentProfile.id } });
-    const toggled = p.permissions.includes('set-manual-sla-for-conversations')
-      ? p.permissions.filter((k) => k !== 'set-manual-sla-for-conversations')
-      : [...p.permissions, 'set-manual-sla-for-conversations'];
-    const before = changes();
-    saveProfile({
-      ctx: ctx(),
-      input: { id: p.id, rowVersion: p.rowVersion, name: p.name, description: p.description, permissions: toggled, note: '', mode: 'apply' },
-    });
-    perSave.push(changes() - before);
-  });
-  const holders = db.$client.prepare('select count(*) as n from user_profiles where profile_id = ?').get(agentProfile.id) as { n: number };
-  rows.push([`Save and apply, profile held by ${holders.n.toLocaleString('en')} users: rows written`, `${Math.max(...perSave)} (every round)`]);
-  rows.push(['Save and apply, whole verb incl. reads and preview checks (median ms)', saveMs.toFixed(2)]);
-
-  // Loading a principal: what every request does.
-  rows.push(['Load a principal from the database (median ms)', time(200, () => ctx()).toFixed(3)]);
-
-  // The O(1) check on a precomputed bitset.
-  const principal = ctx();
-  const bits = principal.effective.bits;
-  const keys = catalog.permissions.map((p) => p.bit);
-  const checks = 5_000_000;
-  const start = performance.now();
-  let allowed = 0;
-  for (let i = 0; i < checks; i++) if (bits.has(keys[i % keys.length]!)) allowed++;
-  const perSecond = checks / ((performance.now() - start) / 1000);
-  rows.push(['Permission check on a bitset (checks per second)', `${Math.round(perSecond).toLocaleString('en')} (${allowed.toLocaleString('en')} allowed)`]);
-  const adminInput = readEffectiveInput(admin.id);
-  rows.push(['Effective permissions with explanation, the admin (median ms)', time(500, () => effectivePermissions(catalog, adminInput)).toFixed(4)]);
-
-  // The users list at this size.
-  rows.push([
-    `Users list page 1 at ${(HOLDERS + 44).toLocaleString('en')} users (median ms)`,
-    time(ROUNDS, () => listUsers({ ctx: principal, input: {} })).toFixed(2),
-  ]);
-  const deep = listUsers({ ctx: principal, input: { sort: 'loginName', pageSize: 100 } });
-  rows.push([
-    'Users list, next page by keyset cursor (median ms)',
-    time(ROUNDS, () => listUsers({ ctx: principal, input: { sort: 'loginName', pageSize: 100, after: deep.next } })).toFixed(2),
-  ]);
-  rows.push(['Users list, search "bench.1999" (median ms)', time(ROUNDS, () => listUsers({ ctx: principal, input: { q: 'bench.1999' } })).toFixed(2)]);
-
-  const width = Math.max(...rows.map((r) => r[0].length));
-  console.log(`\nSwitchboard bench (${new Date().toISOString().slice(0, 10)}, node ${process.version}, ${os.cpus().length} cores)\n`);
-  console.log(`| ${'measure'.padEnd(width)} | result |`);
-  console.log(`| ${'-'.repeat(width)} | ------ |`);
-  for (const [k, v] of rows) console.log(`| ${k.padEnd(width)} | ${v} |`);
-  db.$client.close();
-  fs.rmSync(dir, { recursive: true, force: true });
+  const w = [Math.max(...rows.map((r) => r.measure.length)), Math.max(6, ...rows.map((r) => r.result.length)), Math.max(4, ...rows.map((r) => r.goal.length))];
+  console.log(`\nSwitchboard bench (${new Date().toISOString().slice(0, 10)}, node ${process.version}, ${os.cpus().length} cores, ${fmt(USERS)} users, medians of ${ROUNDS}+ rounds)\n`);
+  console.log(`| ${'measure'.padEnd(w[0]!)} | ${'result'.padEnd(w[1]!)} | ${'goal'.padEnd(w[2]!)} |`);
+  console.log(`| ${'-'.repeat(w[0]!)} | ${'-'.repeat(w[1]!)} | ${'-'.repeat(w[2]!)} |`);
+  for (const r of rows) console.log(`| ${r.measure.padEnd(w[0]!)} | ${r.result.padEnd(w[1]!)} | ${r.goal.padEnd(w[2]!)} |`);
 }
 
-main().catch((error: unknown) => {
+const indexFile = option('index-build');
+(indexFile ? Promise.resolve(indexBuildChild(indexFile)) : main()).catch((error: unknown) => {
   console.error(error);
   process.exit(1);
 });

@@ -113,9 +113,13 @@ export class DecisionIndex {
   private readonly overrideUsers = new Map<number, UserFacts>();
   private nextExpiry = Infinity;
 
-  private groupIndex = new Map<number, number>();
+  /** Group id → its bit in a manager's subtree bits (-1: no such group). */
+  private groupBit = new Int32Array(0);
   private groupWords = 1;
-  private managedBits = new Map<number, Uint32Array>();
+  /** User id → his row in `managedBits` (-1: he manages no group). */
+  private managedRow = new Int32Array(0);
+  /** One row of `groupWords` words per manager: the groups of the subtrees he manages. */
+  private managedBits = new Uint32Array(0);
 
   constructor(world: IndexWorld, users: Iterable<UserFacts>) {
     this.world = world;
@@ -130,6 +134,9 @@ export class DecisionIndex {
   /** Memory the per-user arrays and the combos take, in bytes. */
   get bytes(): number {
     return (
+      this.managedRow.byteLength +
+      this.managedBits.byteLength +
+      this.groupBit.byteLength +
       this.comboOf.byteLength +
       this.groupOf.byteLength +
       this.activeOf.byteLength +
@@ -196,9 +203,10 @@ export class DecisionIndex {
     if (!this.has(actorId, bit) || !this.knows(targetId)) return false;
     const combo = this.comboOf[actorId]!;
     if (((this.comboAccountBits[combo * this.words + (bit >>> 5)]! >>> (bit & 31)) & 1) === 1) return true;
-    const managed = this.managedBits.get(actorId);
-    const g = this.groupIndex.get(this.groupOf[targetId]!);
-    return managed !== undefined && g !== undefined && ((managed[g >>> 5]! >>> (g & 31)) & 1) === 1;
+    const row = actorId < this.managedRow.length ? this.managedRow[actorId]! : -1;
+    const group = this.groupOf[targetId]!;
+    const g = group >= 0 && group < this.groupBit.length ? this.groupBit[group]! : -1;
+    return row >= 0 && g >= 0 && ((this.managedBits[row * this.groupWords + (g >>> 5)]! >>> (g & 31)) & 1) === 1;
   }
 
   // ------------------------------------------------------------------------------------------
@@ -267,22 +275,27 @@ export class DecisionIndex {
   }
 
   private setGroups(world: IndexWorld): void {
-    this.groupIndex = new Map(world.groups.map((g, i) => [g.id, i]));
+    const maxGroupId = world.groups.reduce((m, g) => Math.max(m, g.id), 0);
+    this.groupBit = new Int32Array(maxGroupId + 1).fill(-1);
+    world.groups.forEach((g, i) => (this.groupBit[g.id] = i));
     this.groupWords = Math.max(1, Math.ceil(world.groups.length / 32));
     const children = new Map<number, number[]>();
     for (const g of world.groups) if (g.parentId !== null) children.set(g.parentId, [...(children.get(g.parentId) ?? []), g.id]);
-    this.managedBits = new Map();
+    const maxManagerId = [...world.managed.keys()].reduce((m, id) => Math.max(m, id), -1);
+    this.managedRow = new Int32Array(maxManagerId + 1).fill(-1);
+    this.managedBits = new Uint32Array(world.managed.size * this.groupWords);
+    let row = 0;
     for (const [userId, roots] of world.managed) {
-      const bits = new Uint32Array(this.groupWords);
+      const base = row * this.groupWords;
+      this.managedRow[userId] = row++;
       const stack = [...roots];
       while (stack.length) {
         const id = stack.pop()!;
-        const i = this.groupIndex.get(id);
-        if (i === undefined || ((bits[i >>> 5]! >>> (i & 31)) & 1) === 1) continue;
-        bits[i >>> 5]! |= 1 << (i & 31);
+        const i = id <= maxGroupId ? this.groupBit[id]! : -1;
+        if (i < 0 || ((this.managedBits[base + (i >>> 5)]! >>> (i & 31)) & 1) === 1) continue;
+        this.managedBits[base + (i >>> 5)]! |= 1 << (i & 31);
         stack.push(...(children.get(id) ?? []));
       }
-      this.managedBits.set(userId, bits);
     }
   }
 
