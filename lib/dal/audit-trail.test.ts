@@ -138,6 +138,31 @@ describe('the audit trail: filters and keyset pages', () => {
     expect(listAuditEvents({ ctx: admin, input: { from: '2001-01-01', to: '2001-01-31' } })).toEqual({ rows: [], next: null, partial: false });
   });
 
+  it('filter: a date range with other filters and a short search, which starts its window at the end of the range', () => {
+    const rows = log();
+    const admin = principalOf(db, 'admin');
+    const iso = (ms: number) => new Date(ms).toISOString();
+    const pilot = rows.find((r) => contains(r, 'zq early pilot'))!;
+    const oracle = (match: (r: Raw) => boolean) => {
+      const ids = rows.filter(match).map((r) => r.id);
+      expect(ids.length).toBeGreaterThan(0);
+      expect(ids.length).toBeLessThan(rows.length);
+      return ids;
+    };
+    const early = allPages(admin, { to: iso(pilot.at), q: 'zq' });
+    expect(early.ids).toEqual(oracle((r) => r.at <= pilot.at && contains(r, 'zq')));
+    expect(early.ids).toContain(pilot.id);
+    expect(early.requests).toBe(1); // the range ends below the newest events: one window reaches its start
+    const revoke = rows.find((r) => r.action === 'revoke-permission')!;
+    expect(allPages(admin, { from: iso(revoke.at), q: 'zq' }).ids).toEqual(oracle((r) => r.at >= revoke.at && contains(r, 'zq')));
+    expect(allPages(admin, { from: iso(revoke.at), entityType: 'group', pageSize: 5 }).ids).toEqual(
+      oracle((r) => r.at >= revoke.at && r.entityType === 'group'),
+    );
+    expect(allPages(admin, { to: iso(pilot.at), entityType: 'profile', q: 'Admin', pageSize: 5 }).ids).toEqual(
+      oracle((r) => r.at <= pilot.at && r.entityType === 'profile' && contains(r, 'Admin')),
+    );
+  });
+
   it('a short search looks at a bounded window of events per request, and the next request goes on from there', () => {
     const admin = principalOf(db, 'admin');
     const first = listAuditEvents({ ctx: admin, input: { q: 'zq' } });

@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, desc, eq, gte, inArray, isNull, lt, lte, max, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNull, lt, lte, max, or, sql, type SQL } from 'drizzle-orm';
 import { stringify } from 'csv-stringify/sync';
 import { getDb } from '@/db/client';
 import * as t from '@/db/schema';
@@ -61,13 +61,29 @@ interface Filters {
   from?: number;
   to?: number;
   q?: string;
+  /** The ids the date range covers, both ends included; null when it covers none. */
+  ids?: { low: number; high: number } | null;
 }
 
-type FilterInput = Omit<Filters, 'actorId'> & { actor?: string };
+type FilterInput = Omit<Filters, 'actorId' | 'ids'> & { actor?: string };
+
+/**
+ * The log's time never goes backwards (see appendAuditEvent), so a date range is a range of ids:
+ * two seeks in audit_at_idx find its ends, and every page then walks ids newest first, through
+ * whichever index serves the other filters, never sorting the whole range.
+ */
+function idRange(from: number | undefined, to: number | undefined): Filters['ids'] {
+  if (from === undefined && to === undefined) return undefined;
+  const db = getDb();
+  const low = from === undefined ? 1 : db.select({ id: e.id }).from(e).where(gte(e.at, new Date(from))).orderBy(asc(e.at), asc(e.id)).limit(1).get()?.id;
+  const high = to === undefined ? Number.MAX_SAFE_INTEGER : db.select({ id: e.id }).from(e).where(lte(e.at, new Date(to))).orderBy(desc(e.at), desc(e.id)).limit(1).get()?.id;
+  return low === undefined || high === undefined || low > high ? null : { low, high };
+}
 
 function resolveFilters(ctx: Principal, alias: Alias | null, q: FilterInput): Filters {
   const { actor, ...rest } = q;
-  return actor ? { ...rest, actorId: resolvePerson(ctx, alias, actor, { key: 'actor', label: 'Actor', system: true }) } : rest;
+  const ids = idRange(q.from, q.to);
+  return actor ? { ...rest, ids, actorId: resolvePerson(ctx, alias, actor, { key: 'actor', label: 'Actor', system: true }) } : { ...rest, ids };
 }
 
 function filterConditions(f: Filters): SQL[] {
@@ -75,8 +91,11 @@ function filterConditions(f: Filters): SQL[] {
   if (f.actorId !== undefined) out.push(f.actorId === null ? isNull(e.actorId) : eq(e.actorId, f.actorId));
   if (f.entityType) out.push(eq(e.entityType, f.entityType));
   if (f.action) out.push(eq(e.action, f.action));
-  if (f.from !== undefined) out.push(gte(e.at, new Date(f.from)));
-  if (f.to !== undefined) out.push(lte(e.at, new Date(f.to)));
+  if (f.ids) out.push(gte(e.id, f.ids.low), lte(e.id, f.ids.high));
+  // Checked on each event as well (events written before time was kept monotonic), with the
+  // unary + keeping the planner off audit_at_idx: the id range is what drives.
+  if (f.from !== undefined) out.push(sql`+${e.at} >= ${f.from}`);
+  if (f.to !== undefined) out.push(sql`+${e.at} <= ${f.to}`);
   return out;
 }
 
@@ -116,11 +135,15 @@ function textPlan(ctx: Principal, text: string | undefined, redacted: boolean): 
 }
 
 /** Ids of candidate events below `below` (and from `floor` up), newest first. */
-function candidateIds(where: SQL[], plan: TextPlan, below: number | undefined, floor: number | undefined, limit: number): number[] {
+function candidateIds(f: Filters, where: SQL[], plan: TextPlan, below: number | undefined, floor: number | undefined, limit: number): number[] {
   const db = getDb();
   if (plan.kind === 'index') {
     // Driven by the index, newest first: FTS5 walks its rowids backwards from the cursor.
-    const bounds = [below ? sql`audit_events_fts.rowid < ${below}` : undefined, ...where].filter((c): c is SQL => !!c);
+    const bounds = [
+      below ? sql`audit_events_fts.rowid < ${below}` : undefined,
+      f.ids ? sql`audit_events_fts.rowid between ${f.ids.low} and ${f.ids.high}` : undefined,
+      ...where,
+    ].filter((c): c is SQL => !!c);
     return db
       .all<{ id: number }>(
         sql`select ${e.id} as id from audit_events_fts join ${e} on ${e.id} = audit_events_fts.rowid
@@ -222,21 +245,24 @@ interface Page {
 
 /** One keyset page of the filtered log, newest first, never an OFFSET. */
 function scanPage(ctx: Principal, f: Filters, alias: Alias | null, names: DiffNames, before: number | undefined, pageSize: number): Page {
+  if (f.ids === null) return { rows: [], next: null, partial: false };
   const plan = textPlan(ctx, f.q, alias !== null);
   const where = filterConditions(f);
   // For a reader who sees pseudonyms, the needles an event must show him to match.
   const verify = alias !== null && plan.kind !== 'none' ? plan.needles.map((n) => n.toLowerCase()) : null;
   let floor: number | undefined;
+  const lowest = f.ids?.low ?? 1;
   if (plan.kind === 'window') {
-    const top = before ?? (getDb().select({ id: max(e.id) }).from(e).get()?.id ?? 0) + 1;
-    floor = Math.max(1, top - SHORT_SEARCH_WINDOW);
+    const newest = Math.min(f.ids?.high ?? Infinity, getDb().select({ id: max(e.id) }).from(e).get()?.id ?? 0);
+    const top = Math.min(before ?? Infinity, newest + 1);
+    floor = Math.max(lowest, top - SHORT_SEARCH_WINDOW);
   }
   const out: AuditEventRow[] = [];
   let below = before;
   let examined = 0;
   for (;;) {
     const limit = verify ? Math.min(BATCH, REDACTED_SEARCH_BUDGET - examined) : pageSize + 1 - out.length;
-    const ids = candidateIds(where, plan, below, floor, limit);
+    const ids = candidateIds(f, where, plan, below, floor, limit);
     for (const raw of ids.length ? fetchRows(ids) : []) {
       examined++;
       below = raw.id;
@@ -247,7 +273,7 @@ function scanPage(ctx: Principal, f: Filters, alias: Alias | null, names: DiffNa
     }
     if (ids.length < limit) {
       // Nothing older matches, unless a short search stopped at its window.
-      const more = floor !== undefined && floor > 1;
+      const more = floor !== undefined && floor > lowest;
       return { rows: out, next: more ? floor! : null, partial: more };
     }
     if (verify && examined >= REDACTED_SEARCH_BUDGET) return { rows: out, next: below ?? null, partial: true };
