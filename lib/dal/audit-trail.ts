@@ -75,8 +75,26 @@ type FilterInput = Omit<Filters, 'actorId' | 'ids'> & { actor?: string };
 function idRange(from: number | undefined, to: number | undefined): Filters['ids'] {
   if (from === undefined && to === undefined) return undefined;
   const db = getDb();
-  const low = from === undefined ? 1 : db.select({ id: e.id }).from(e).where(gte(e.at, new Date(from))).orderBy(asc(e.at), asc(e.id)).limit(1).get()?.id;
-  const high = to === undefined ? Number.MAX_SAFE_INTEGER : db.select({ id: e.id }).from(e).where(lte(e.at, new Date(to))).orderBy(desc(e.at), desc(e.id)).limit(1).get()?.id;
+  const low =
+    from === undefined
+      ? 1
+      : db
+          .select({ id: e.id })
+          .from(e)
+          .where(gte(e.at, new Date(from)))
+          .orderBy(asc(e.at), asc(e.id))
+          .limit(1)
+          .get()?.id;
+  const high =
+    to === undefined
+      ? Number.MAX_SAFE_INTEGER
+      : db
+          .select({ id: e.id })
+          .from(e)
+          .where(lte(e.at, new Date(to)))
+          .orderBy(desc(e.at), desc(e.id))
+          .limit(1)
+          .get()?.id;
   return low === undefined || high === undefined || low > high ? null : { low, high };
 }
 
@@ -130,7 +148,9 @@ function textPlan(ctx: Principal, text: string | undefined, redacted: boolean): 
     return { kind: 'index', match: redacted ? `{entity_type entity_name action before after} : (${any})` : any, needles };
   }
   const like = `%${escapeLike(text)}%`;
-  const columns = redacted ? [e.entityType, e.entityName, e.action, e.before, e.after] : [e.actorName, e.onBehalfOf, e.entityType, e.entityName, e.action, e.before, e.after];
+  const columns = redacted
+    ? [e.entityType, e.entityName, e.action, e.before, e.after]
+    : [e.actorName, e.onBehalfOf, e.entityType, e.entityName, e.action, e.before, e.after];
   return { kind: 'window', condition: or(...columns.map((c) => sql`${c} like ${like} escape '\\'`))!, needles: [text] };
 }
 
@@ -195,8 +215,11 @@ function fetchRows(ids: number[]) {
       action: e.action,
       before: e.before,
       after: e.after,
+      // A key's events name its user by login: the reader who sees pseudonyms is shown the key's user's instead.
+      keyUserId: t.apiKeys.userId,
     })
     .from(e)
+    .leftJoin(t.apiKeys, and(eq(e.entityType, 'api-key'), eq(t.apiKeys.id, sql`cast(${e.entityId} as integer)`)))
     .where(inArray(e.id, ids))
     .orderBy(desc(e.id))
     .all();
@@ -205,8 +228,14 @@ function fetchRows(ids: number[]) {
 /** One event as this reader may see it: people under pseudonyms when he lacks "Access to user performance data". */
 function shape(row: ReturnType<typeof fetchRows>[number], alias: Alias | null, names: DiffNames): AuditEventRow {
   const subject = alias && row.entityType === 'user' ? alias(row.entityId) : null;
-  const redact = (v: unknown) => (!alias ? v : subject ? redactIdentity(v, subject) : redactPeople(v, alias));
-  const person = alias ? alias(row.actorId) : row.onBehalfOf ?? row.actorName;
+  const keyUser = alias && row.keyUserId !== null ? alias(row.keyUserId) : null;
+  const redact = (v: unknown) => {
+    if (!alias) return v;
+    if (subject) return redactIdentity(v, subject);
+    const people = redactPeople(v, alias);
+    return keyUser && people && typeof people === 'object' && 'user' in people ? { ...people, user: keyUser } : people;
+  };
+  const person = alias ? alias(row.actorId) : (row.onBehalfOf ?? row.actorName);
   const before = redact(row.before);
   const after = redact(row.after);
   return {
@@ -253,7 +282,13 @@ function scanPage(ctx: Principal, f: Filters, alias: Alias | null, names: DiffNa
   let floor: number | undefined;
   const lowest = f.ids?.low ?? 1;
   if (plan.kind === 'window') {
-    const newest = Math.min(f.ids?.high ?? Infinity, getDb().select({ id: max(e.id) }).from(e).get()?.id ?? 0);
+    const newest = Math.min(
+      f.ids?.high ?? Infinity,
+      getDb()
+        .select({ id: max(e.id) })
+        .from(e)
+        .get()?.id ?? 0,
+    );
     const top = Math.min(before ?? Infinity, newest + 1);
     floor = Math.max(lowest, top - SHORT_SEARCH_WINDOW);
   }
