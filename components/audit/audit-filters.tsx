@@ -45,15 +45,7 @@ export function AuditFilters({
       </SelectField>
       <TextField id="from" name="from" type="date" label="From (UTC)" defaultValue={values.from} />
       <TextField id="to" name="to" type="date" label="To (UTC, inclusive)" defaultValue={values.to} />
-      <TextField
-        id="q"
-        name="q"
-        type="search"
-        label="Search"
-        placeholder="Names, reasons, permissions…"
-        defaultValue={values.q}
-        maxLength={200}
-      />
+      <TextField id="q" name="q" type="search" label="Search" placeholder="Names, reasons, permissions…" defaultValue={values.q} maxLength={200} />
       <div className="flex items-end gap-2 lg:col-span-6">
         <button type="submit" className={buttonClass('primary')}>
           Apply filters

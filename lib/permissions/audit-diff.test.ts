@@ -33,7 +33,15 @@ describe('the readable diff of an audit event', () => {
         { field: 'Expires', to: '2030-01-02 03:04 UTC' },
       ],
     ],
-    ['a deleted entity shows what it was', { name: 'Night shift', parentId: 2 }, null, [{ field: 'Name', from: 'Night shift' }, { field: 'Parent group', from: 'Tier 1' }]],
+    [
+      'a deleted entity shows what it was',
+      { name: 'Night shift', parentId: 2 },
+      null,
+      [
+        { field: 'Name', from: 'Night shift' },
+        { field: 'Parent group', from: 'Tier 1' },
+      ],
+    ],
     [
       'list items that are objects read as their fields',
       { profiles: [{ profile: 'Agent', role: 'agent', version: 1 }] },
@@ -67,7 +75,12 @@ describe('the readable diff of an audit event', () => {
   });
 
   it('names fields and entity types as a person would', () => {
-    expect(['managedGroupIds', 'loginName', 'maxChats', 'someNewField'].map(fieldLabel)).toEqual(['Manages groups', 'Login name', 'Max chats', 'Some new field']);
+    expect(['managedGroupIds', 'loginName', 'maxChats', 'someNewField'].map(fieldLabel)).toEqual([
+      'Manages groups',
+      'Login name',
+      'Max chats',
+      'Some new field',
+    ]);
     expect(['account-feature', 'user', 'api-token'].map(entityTypeLabel)).toEqual(['Account feature', 'User', 'Api token']);
   });
 });

@@ -27,10 +27,7 @@ const utcMoment = (label: string, endOfDay = false) =>
       return !time && endOfDay ? ms + 86_400_000 - 1 : ms;
     });
 
-const cursor = z.coerce
-  .number({ error: 'Page cursor must be a number' })
-  .int('Page cursor must be a whole number')
-  .positive('Page cursor must be positive');
+const cursor = z.coerce.number({ error: 'Page cursor must be a number' }).int('Page cursor must be a whole number').positive('Page cursor must be positive');
 
 export const auditFilterFields = {
   actor: optional(filterText('Actor', 200)),

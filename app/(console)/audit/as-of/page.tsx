@@ -40,10 +40,15 @@ export default async function PermissionsAsOfPage({ searchParams }: { searchPara
       </Link>
       <h1 className="text-2xl font-semibold">Permissions as of a past moment</h1>
       <p className="text-sm text-slate-600">
-        What a user could do at a given date and time, rebuilt from the audit trail alone: his profiles and the versions he was on, his
-        overrides and the account features then.
+        What a user could do at a given date and time, rebuilt from the audit trail alone: his profiles and the versions he was on, his overrides and the
+        account features then.
       </p>
-      <form method="get" action="/audit/as-of" aria-label="Choose a user and a moment" className="grid gap-3 rounded-lg border border-slate-200 bg-white p-4 sm:grid-cols-3">
+      <form
+        method="get"
+        action="/audit/as-of"
+        aria-label="Choose a user and a moment"
+        className="grid gap-3 rounded-lg border border-slate-200 bg-white p-4 sm:grid-cols-3"
+      >
         <TextField
           id="user"
           name="user"
