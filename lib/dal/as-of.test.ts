@@ -8,7 +8,8 @@ import { effectivePermissionsAsOf, type PermissionsAsOf } from './as-of';
 import { listAuditEvents } from './audit-trail';
 import { applyProfileToAll, createProfile, getProfile, saveProfile } from './profiles';
 import { setAccountFeature } from './settings';
-import { assignProfile, getUserAccess } from './user-access';
+import { createRole, deleteRole, getRoleEditor } from './roles';
+import { assignProfile, getUserAccess, unassignProfile } from './user-access';
 import { addOverride, createUser, removeOverride, setUserStatus } from './user-admin';
 
 let db: DB;
@@ -155,6 +156,22 @@ describe('permissions as of a past moment', () => {
     expect(future.fieldErrors).toHaveProperty('at');
     expect(refusalOf(() => effectivePermissionsAsOf({ ctx: admin, input: { user: 'agent', at: 'last week' } })).fieldErrors).toHaveProperty('at');
     expect(refusalOf(() => effectivePermissionsAsOf({ ctx: admin, input: { user: 'nobody.here', at: iso(before) } })).fieldErrors).toHaveProperty('user');
+  });
+
+  it('says so, rather than show too little, when he held a profile of a custom role deleted since', () => {
+    const admin = () => principalOf(db, 'admin');
+    const sales = userByLogin(db, 'sales');
+    const { key, defaultProfileId } = createRole({ ctx: admin(), input: { baseRoleKey: 'agent', name: 'Chat lead', rank: 1, defaults: [JOIN] } });
+    assignProfile({ ctx: admin(), input: { userId: sales.id, profileId: defaultProfileId } });
+    const held = Date.now();
+    const then = effectivePermissionsAsOf({ ctx: admin(), input: { user: 'sales', at: iso(held) } });
+    expect(then.profiles.map((p) => p.name).sort()).toEqual(['Agent', 'Chat lead']);
+    expect(then.permissions.find((p) => p.key === JOIN)!.allowed).toBe(true);
+    unassignProfile({ ctx: admin(), input: { userId: sales.id, roleKey: key } });
+    deleteRole({ ctx: admin(), input: { key, rowVersion: getRoleEditor({ ctx: admin(), input: { key } }).rowVersion } });
+    const error = refusalOf(() => effectivePermissionsAsOf({ ctx: admin(), input: { user: 'sales', at: iso(held) } }));
+    expect(error.code).toBe('conflict');
+    expect(error.message).toMatch(/"Chat lead" of a custom role deleted since/);
   });
 
   it('refuses a reader without "View and export audit trail", whatever he asks', () => {

@@ -106,6 +106,13 @@ export function effectivePermissionsAsOf({ ctx, input }: { ctx: Principal; input
   const state = record.state as UserState;
 
   const profiles: HeldProfile[] = state.profiles.map((held) => {
+    if (!ctx.catalog.roleByKey.has(held.roleKey)) {
+      // Today's catalog gives a role its core permissions; a custom role deleted since is not in it.
+      throw new DalError(
+        'conflict',
+        `${shownAs} then held "${held.profileName}" of a custom role deleted since: its permissions at that time cannot be rebuilt from today's catalog.`,
+      );
+    }
     const profile = stateAt('profile', held.profileId, q.at);
     const ps = profile && !isDeleted(profile.state) ? (profile.state as ProfileState) : null;
     const version = Math.max(held.version, ps?.floorVersion ?? 0);
