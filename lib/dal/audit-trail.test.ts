@@ -123,7 +123,8 @@ describe('the audit trail: filters and keyset pages', () => {
 
   it.each([
     ['actor (login name)', () => ({ actor: 'manager' }), (r: Raw) => r.actorId === userByLogin(db, 'manager').id],
-    ['actor "system"', () => ({ actor: 'system' }), (r: Raw) => r.actorId === null],
+    // Thousands of events (the seed's and the bulk ones): pages of 200, not 5.
+    ['actor "system"', () => ({ actor: 'system', pageSize: 200 }), (r: Raw) => r.actorId === null],
     ['entity type', () => ({ entityType: 'account-feature' }), (r: Raw) => r.entityType === 'account-feature'],
     ['action', () => ({ action: 'revoke-permission' }), (r: Raw) => r.action === 'revoke-permission'],
     ['free text, indexed', () => ({ q: 'Night owls' }), (r: Raw) => contains(r, 'Night owls')],
@@ -139,7 +140,7 @@ describe('the audit trail: filters and keyset pages', () => {
       .map((r) => r.id);
     expect(expected.length).toBeGreaterThan(0);
     expect(expected.length).toBeLessThan(log().length);
-    const { ids } = allPages(principalOf(db, 'admin'), { ...input(), pageSize: 5 });
+    const { ids } = allPages(principalOf(db, 'admin'), { pageSize: 5, ...input() });
     expect(ids).toEqual(expected);
   });
 
