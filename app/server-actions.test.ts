@@ -83,7 +83,7 @@ describe('every exported server action', () => {
     const { setAccountFeatureAction } = await import('./(console)/settings/actions');
     const result = await setAccountFeatureAction({ key: 'messaging', enabled: false, rowVersion: 1 });
     expect(result).toMatchObject({ ok: true, data: { key: 'messaging', enabled: false } });
-    const audit = db.$client.prepare("select * from audit_events where entity_id = 'messaging'").all();
+    const audit = db.$client.prepare("select * from audit_events where entity_id = 'messaging' and source <> 'system'").all();
     expect(audit).toHaveLength(1);
   });
 

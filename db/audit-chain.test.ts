@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import type { DB } from './client';
-import { verifyAuditChain } from './audit-chain';
+import { appendAuditEvent, verifyAuditChain } from './audit-chain';
 import { createTestDatabase, principalOf } from '@/lib/testing/db';
 import { setAccountFeature } from '@/lib/dal/settings';
 
@@ -18,7 +18,33 @@ beforeAll(async () => {
 
 describe('the audit hash chain', () => {
   it('holds for events written by the seed and by verbs', () => {
-    expect(verifyAuditChain(db)).toEqual({ ok: true, events: 4 });
+    const count = (table: string) => (db.$client.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
+    // The seed: one event per account feature, profile and user (with its state), then the 'seed' event; then three switches.
+    const seeded = count('account_features') + count('profiles') + count('users') + 1;
+    expect(verifyAuditChain(db)).toEqual({ ok: true, events: seeded + 3 });
+  });
+
+  it("the log's time never goes backwards: an event dated before the last one takes the last one's time", () => {
+    const last = () => db.$client.prepare('select id, at from audit_events order by id desc limit 1').get() as { id: number; at: number };
+    const previous = last();
+    const event = (at: Date) => ({
+      at,
+      actorId: null,
+      actorName: 'system',
+      onBehalfOf: null,
+      source: 'system' as const,
+      entityType: 'group',
+      entityId: '1',
+      entityName: 'Clock test',
+      action: 'update',
+      before: null,
+      after: null,
+    });
+    db.transaction((tx) => appendAuditEvent(tx, event(new Date(previous.at - 3_600_000))), { behavior: 'immediate' });
+    expect(last()).toEqual({ id: previous.id + 1, at: previous.at });
+    db.transaction((tx) => appendAuditEvent(tx, event(new Date(previous.at + 5))), { behavior: 'immediate' });
+    expect(last().at).toBe(previous.at + 5);
+    expect(verifyAuditChain(db)).toMatchObject({ ok: true });
   });
 
   it('the database itself refuses to update or delete an event', () => {

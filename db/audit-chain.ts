@@ -43,10 +43,15 @@ export function chainHash(prevHash: string, e: AuditContent): string {
 /**
  * Append one event to the log, chained to the one before it. Runs inside the caller's IMMEDIATE
  * transaction, which holds the write lock: nobody appends in between.
+ *
+ * The log's time never goes backwards: should the clock be set back, an event takes the time of
+ * the one before it. So the order of ids is the order of time, and a date range is a range of
+ * ids (see the audit trail's filters and "as of").
  */
 export function appendAuditEvent(tx: Tx, e: Omit<AuditContent, 'at'> & { at?: Date }): void {
-  const at = e.at ?? new Date();
-  const last = tx.select({ hash: auditEvents.hash }).from(auditEvents).orderBy(desc(auditEvents.id)).limit(1).get();
+  const last = tx.select({ hash: auditEvents.hash, at: auditEvents.at }).from(auditEvents).orderBy(desc(auditEvents.id)).limit(1).get();
+  const wanted = e.at ?? new Date();
+  const at = last && last.at.getTime() > wanted.getTime() ? last.at : wanted;
   const prevHash = last?.hash ?? '';
   const content: AuditContent = { ...e, at, before: e.before ?? null, after: e.after ?? null, state: e.state ?? null };
   tx.insert(auditEvents)

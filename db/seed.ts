@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { DB } from './client';
 import * as t from './schema';
 import { appendAuditEvent } from './audit-chain';
+import { entityState } from './audit-state';
 import { roleDefaults, type Catalog } from '@/lib/permissions/catalog';
 import { hashPassword } from '@/lib/auth/password';
 import { demoAccounts } from '@/seeds/demo';
@@ -29,6 +30,25 @@ function seedCatalog(tx: Pick<DB, 'insert'>, catalog: Catalog) {
     profileIds.set(role.name, profile.id);
   }
   return { profileIds, enabled };
+}
+
+type Tx = Parameters<Parameters<DB['transaction']>[0]>[0];
+
+/** A 'system' event for one seeded entity, with its state: "as of" rebuilds from the first moment. */
+function seededEvent(tx: Tx, entityType: string, entityId: string | number, entityName: string, after: unknown) {
+  appendAuditEvent(tx, {
+    actorId: null,
+    actorName: 'system',
+    onBehalfOf: null,
+    source: 'system',
+    entityType,
+    entityId: String(entityId),
+    entityName,
+    action: 'create',
+    before: null,
+    after,
+    state: entityState(tx, entityType, entityId),
+  });
 }
 
 /**
@@ -106,6 +126,28 @@ export async function seedDatabase(db: DB, catalog: Catalog, demoPassword: strin
           tx.insert(t.userSkills)
             .values({ userId: user.id, skillId: skillIds.get(s)! })
             .run();
+      }
+
+      for (const f of catalog.features) seededEvent(tx, 'account-feature', f.key, f.name, { enabled: enabled.has(f.key) });
+      for (const p of tx.select().from(t.profiles).orderBy(t.profiles.id).all()) {
+        const v = tx.select().from(t.profileVersions).where(eq(t.profileVersions.profileId, p.id)).get()!;
+        seededEvent(tx, 'profile', p.id, p.name, { role: p.roleKey, version: v.version, permissions: v.permissions, channels: v.channels });
+      }
+      for (const u of tx.select().from(t.users).orderBy(t.users.id).all()) {
+        const held = tx
+          .select({ name: t.profiles.name })
+          .from(t.userProfiles)
+          .innerJoin(t.profiles, eq(t.profiles.id, t.userProfiles.profileId))
+          .where(eq(t.userProfiles.userId, u.id))
+          .all();
+        seededEvent(tx, 'user', u.id, u.loginName, {
+          loginName: u.loginName,
+          email: u.email,
+          name: u.name,
+          nickname: u.nickname,
+          groupId: u.groupId,
+          profiles: held.map((h) => h.name),
+        });
       }
 
       appendAuditEvent(tx, {

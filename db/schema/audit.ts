@@ -35,6 +35,8 @@ export const auditEvents = sqliteTable(
     index('audit_at_idx').on(t.at, t.id),
     index('audit_actor_idx').on(t.actorId, t.id),
     index('audit_entity_idx').on(t.entityType, t.entityId, t.id),
+    // The trail filtered by entity type alone, newest first, one keyset page at a time.
+    index('audit_entity_type_idx').on(t.entityType, t.id),
     index('audit_action_idx').on(t.action, t.id),
   ],
 );

@@ -2,6 +2,7 @@ import 'server-only';
 import { eq } from 'drizzle-orm';
 import * as t from '@/db/schema';
 import { appendAuditEvent } from '@/db/audit-chain';
+import { entityState } from '@/db/audit-state';
 import { DalError } from './errors';
 import type { Principal } from './principal';
 import type { Tx } from './tx';
@@ -18,7 +19,8 @@ export interface AuditEntry {
 /**
  * Written inside the change's own transaction: if the audit row fails, the change rolls back.
  * It also re-reads the actor there: one deactivated while his request was under way (say during
- * a password hash) changes nothing.
+ * a password hash) changes nothing. The entity's state after the change is read here too, so no
+ * verb can leave "as of" without it.
  */
 export function writeAudit(tx: Tx, actor: Principal, entry: AuditEntry): void {
   const still = tx.select({ status: t.users.status }).from(t.users).where(eq(t.users.id, actor.userId)).get();
@@ -35,5 +37,6 @@ export function writeAudit(tx: Tx, actor: Principal, entry: AuditEntry): void {
     action: entry.action,
     before: entry.before ?? null,
     after: entry.after ?? null,
+    state: entityState(tx, entry.entityType, entry.entityId),
   });
 }

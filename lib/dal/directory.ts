@@ -1,14 +1,10 @@
 import 'server-only';
-import { desc, eq, lt, sql } from 'drizzle-orm';
-import { z } from 'zod';
+import { eq, sql } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import * as t from '@/db/schema';
 import { CONSOLE } from '@/lib/permissions/console';
 import { authorize } from './authorize';
-import { DalError, parseInput } from './errors';
 import type { Principal } from './principal';
-import { pseudonymizer } from './anonymize';
-import { redactIdentity, redactPeople } from '@/lib/permissions/pseudonym';
 
 // Read-only views of roles, groups, skills and the audit trail. Their editors arrive with the
 // issues that own them; these verbs already authorize and scope like every other.
@@ -79,64 +75,5 @@ export function listSkills({ ctx }: { ctx: Principal }) {
     .all();
 }
 
-const auditPageInput = z.object({
-  before: z.coerce.number({ error: 'Page cursor must be a number' }).int().positive('Page cursor must be positive').optional(),
-  pageSize: z.coerce.number().int().min(10).max(200).default(50),
-});
-
-/** The trail covers the whole account: only an account-wide grant of the permission opens it. */
-function requireAuditReader(ctx: Principal, action: string) {
-  if (authorize(ctx, action, [CONSOLE.viewAuditTrail]).kind !== 'account') {
-    throw new DalError('forbidden', `To ${action} you need an account-wide grant of "View and export audit trail".`);
-  }
-}
-
-/** The newest events first, one keyset page at a time (no OFFSET over a large log). */
-export function listAuditEvents({ ctx, input }: { ctx: Principal; input: unknown }) {
-  requireAuditReader(ctx, 'see the audit trail');
-  const q = parseInput(auditPageInput, input);
-  const rows = getDb()
-    .select()
-    .from(t.auditEvents)
-    .where(q.before ? lt(t.auditEvents.id, q.before) : undefined)
-    .orderBy(desc(t.auditEvents.id))
-    .limit(q.pageSize + 1)
-    .all();
-  const page = rows.slice(0, q.pageSize);
-  const alias = pseudonymizer(ctx);
-  const shown = alias
-    ? page.map((r) => {
-        const subject = r.entityType === 'user' ? alias(r.entityId) : null;
-        return {
-          ...r,
-          actorName: alias(r.actorId),
-          entityName: subject ?? r.entityName,
-          before: subject ? redactIdentity(r.before, subject) : redactPeople(r.before, alias),
-          after: subject ? redactIdentity(r.after, subject) : redactPeople(r.after, alias),
-        };
-      })
-    : page;
-  return {
-    rows: shown.map((r) => ({ ...r, at: r.at.getTime() })),
-    next: rows.length > q.pageSize ? page[page.length - 1]!.id : null,
-  };
-}
-
-/** The security log: refused attempts, newest first, for the same readers as the audit trail. */
-export function listDeniedAttempts({ ctx, input }: { ctx: Principal; input: unknown }) {
-  requireAuditReader(ctx, 'see the security log');
-  const q = parseInput(auditPageInput, input);
-  const rows = getDb()
-    .select()
-    .from(t.deniedAttempts)
-    .where(q.before ? lt(t.deniedAttempts.id, q.before) : undefined)
-    .orderBy(desc(t.deniedAttempts.id))
-    .limit(q.pageSize + 1)
-    .all();
-  const page = rows.slice(0, q.pageSize);
-  const alias = pseudonymizer(ctx);
-  return {
-    rows: page.map((r) => ({ ...r, actorName: alias ? alias(r.actorId) : r.actorName, at: r.at.getTime() })),
-    next: rows.length > q.pageSize ? page[page.length - 1]!.id : null,
-  };
-}
+// The audit trail and the security log live in audit-trail.ts.
+export { listAuditEvents, listDeniedAttempts } from './audit-trail';

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { DB } from '@/db/client';
 import * as t from '@/db/schema';
 import { createTestDatabase, principalOf, refusalOf, snapshot } from '@/lib/testing/db';
@@ -22,7 +22,7 @@ describe('groups', () => {
     const actions = db
       .select()
       .from(t.auditEvents)
-      .where(eq(t.auditEvents.entityId, String(id)))
+      .where(and(eq(t.auditEvents.entityType, 'group'), eq(t.auditEvents.entityId, String(id))))
       .all()
       .map((e) => e.action);
     expect(actions).toEqual(['create', 'update', 'delete']);

@@ -36,3 +36,5 @@ export { createGroup, updateGroup, deleteGroup, createSkill, renameSkill, delete
 export { moveUserToGroup, addSkillToUser } from './user-admin';
 export { bulkUpdateUsers, BULK_LIMIT, type BulkResult } from './bulk-users';
 export { createApiKey, revokeApiKey, listApiKeys, apiKeyFormOptions, apiKeyPermissionChoices, type ApiKeyRow } from './api-keys';
+export { auditFilterOptions, exportAuditCsv, type AuditEventRow } from './audit-trail';
+export { effectivePermissionsAsOf, type PermissionsAsOf } from './as-of';

@@ -3,7 +3,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { getDb } from '@/db/client';
 import * as t from '@/db/schema';
-import { roleDefaults } from '@/lib/permissions/catalog';
+import { roleDefaults, type Catalog } from '@/lib/permissions/catalog';
 import { CONSOLE, USER_ADMIN, USER_LIST_PERMISSIONS } from '@/lib/permissions/console';
 import { effectivePermissions, type ChannelExplanation, type EffectiveInput, type EffectivePermissions, type Explanation } from '@/lib/permissions/effective';
 import { grantRefusal } from '@/lib/permissions/grant-rules';
@@ -97,10 +97,17 @@ export function getUserAccess({ ctx, input }: { ctx: Principal; input: unknown }
       groupName: group?.name ?? null,
     },
     profiles: heldProfiles(id).map((h) => ({ ...h, handlesConversations: ctx.catalog.roleByKey.get(h.roleKey)?.handlesConversations ?? false })),
-    permissions: ctx.catalog.permissions.map((meta) => ({ ...effective.explain.get(meta.key)!, name: meta.name, category: meta.category })),
-    channels: ctx.catalog.channels.map((c) => ({ ...effective.channels.get(c.key)!, name: c.name, parent: c.parent })),
+    ...accessRows(ctx.catalog, effective),
     assignable,
     isSelf: id === ctx.userId,
+  };
+}
+
+/** The "has / lacks, and why" view of effective permissions: every permission and channel of the catalog, explained. */
+export function accessRows(catalog: Catalog, effective: EffectivePermissions): Pick<UserAccess, 'permissions' | 'channels'> {
+  return {
+    permissions: catalog.permissions.map((meta) => ({ ...effective.explain.get(meta.key)!, name: meta.name, category: meta.category })),
+    channels: catalog.channels.map((c) => ({ ...effective.channels.get(c.key)!, name: c.name, parent: c.parent })),
   };
 }
 

@@ -11,12 +11,18 @@ export function pseudonym(key: string, userId: number | string): string {
 
 const IDENTIFYING = new Set(['loginName', 'email', 'name', 'nickname']);
 
-/** A copy of an audit value where every person listed as `{ id, loginName, … }` appears under his pseudonym. */
+/**
+ * A copy of an audit value where every person listed as `{ id, loginName, … }` appears under his
+ * pseudonym, without his id (which would lead to his page).
+ */
 export function redactPeople(value: unknown, alias: (userId: number) => string): unknown {
   if (Array.isArray(value)) return value.map((v) => redactPeople(v, alias));
   if (value && typeof value === 'object') {
     const o = value as Record<string, unknown>;
-    if (typeof o.id === 'number' && 'loginName' in o) return redactIdentity(o, alias(o.id));
+    if (typeof o.id === 'number' && 'loginName' in o) {
+      const { id, ...rest } = o;
+      return redactIdentity(rest, alias(id as number));
+    }
     return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, redactPeople(v, alias)]));
   }
   return value;

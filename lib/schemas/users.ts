@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** Text a person types into a filter: trimmed, bounded, never control characters. */
-const filterText = (label: string, max: number) =>
+export const filterText = (label: string, max: number) =>
   z
     .string()
     .max(max, `${label} is too long (at most ${max} characters)`)

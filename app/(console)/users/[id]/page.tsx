@@ -1,8 +1,8 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { pagePrincipal } from '@/lib/auth/principal';
-import { DalError, getUserAccess, getUserDetails, listOverrides, reachOfAny, userFormOptions } from '@/lib/dal';
-import { USER_ADMIN } from '@/lib/permissions/console';
+import { DalError, getUserAccess, getUserDetails, holds, listOverrides, reachOfAny, userFormOptions } from '@/lib/dal';
+import { CONSOLE, USER_ADMIN } from '@/lib/permissions/console';
 import { readForPage } from '@/components/shell/dal-page';
 import { EffectivePermissions } from '@/components/users/effective-permissions';
 import { UserProfiles } from '@/components/users/user-profiles';
@@ -73,6 +73,12 @@ export default async function UserPage({
         />
       ) : null}
       <EffectivePermissions permissions={access.permissions} channels={access.channels} />
+      {/* Display only: the audit trail's readers who see names; the page checks again. */}
+      {reachOfAny(ctx, [CONSOLE.viewAuditTrail]) === 'account' && holds(ctx, CONSOLE.accessUserPerformanceData) ? (
+        <Link href={`/audit/as-of?user=${encodeURIComponent(user.loginName)}`} className="inline-block text-sm text-brand-700 underline">
+          Permissions as of…
+        </Link>
+      ) : null}
       {details && options ? (
         <section aria-labelledby="edit-title" className="space-y-3">
           <h2 id="edit-title" className="text-lg font-medium">

@@ -1,0 +1,1 @@
+CREATE INDEX `audit_entity_type_idx` ON `audit_events` (`entity_type`,`id`);

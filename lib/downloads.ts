@@ -1,0 +1,29 @@
+import 'server-only';
+import { getPrincipal } from '@/lib/auth/principal';
+import { DalError } from '@/lib/dal/errors';
+import type { Principal } from '@/lib/dal/principal';
+
+/**
+ * The whole body of a CSV download route: the signed-in principal and the URL's filters (page
+ * cursors dropped) go to one dal function, which authorizes and checks them before returning the
+ * body; a refusal is a 403 and bad filters a 400, each with its message.
+ */
+export async function csvDownload(request: Request, name: string, produce: (ctx: Principal, filters: Record<string, string>) => BodyInit): Promise<Response> {
+  const ctx = await getPrincipal();
+  if (!ctx) return new Response('Sign in first.', { status: 401 });
+  const filters = Object.fromEntries(new URL(request.url).searchParams);
+  for (const cursor of ['after', 'before', 'deniedBefore']) delete filters[cursor];
+  try {
+    return new Response(produce(ctx, filters), {
+      headers: {
+        'content-type': 'text/csv; charset=utf-8',
+        'content-disposition': `attachment; filename="${name}-${new Date().toISOString().slice(0, 10)}.csv"`,
+        'cache-control': 'no-store',
+      },
+    });
+  } catch (error) {
+    if (error instanceof DalError) return new Response(error.message, { status: error.code === 'forbidden' ? 403 : 400 });
+    console.error(`[switchboard] the ${name} export failed`, error);
+    return new Response('The export failed; nothing was changed. Try again.', { status: 500 });
+  }
+}
