@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import type { DB } from '@/db/client';
@@ -176,4 +177,35 @@ describe('revokeApiKey and authentication', () => {
     authenticateApiKey(token, t0 + 61_000);
     expect(lastUsed()).toBe(t0 + 61_000);
   });
+
+  it('a key\'s principal is reused between calls only while nothing it depends on changed: an event, another process, an expiry', () => {
+    const admin = principalOf(db, 'admin');
+    const manager = userByLogin(db, 'manager');
+    const { token } = createApiKey({ ctx: admin, input: { name: 'Cached', userId: manager.id, permissions: ['manage-agent-users-in-group', 'manage-skills'] } });
+    const t0 = Date.now();
+    const first = authenticateApiKey(token, t0).principal;
+    expect(authenticateApiKey(token, t0 + 1000).principal).toBe(first);
+
+    // A revocation that runs out: lost at once, back right after its expiry, with nothing written in between.
+    expect(holds(first, 'manage-skills')).toBe(true);
+    const expiresAt = t0 + 5_000;
+    addOverride({ ctx: admin, input: { userId: manager.id, permissionKey: 'manage-skills', effect: 'revoke', reason: 'for a while', expiresAt: new Date(expiresAt) } });
+    const revoked = authenticateApiKey(token, t0 + 2000).principal;
+    expect(revoked).not.toBe(first);
+    expect(holds(revoked, 'manage-skills')).toBe(false);
+    expect(holds(authenticateApiKey(token, expiresAt - 1).principal, 'manage-skills')).toBe(false);
+    expect(holds(authenticateApiKey(token, expiresAt + 1).principal, 'manage-skills')).toBe(true);
+
+    // Another process deactivates the manager behind the console's back (no audit event): the next call sees it.
+    const other = new Database(db.$client.name);
+    try {
+      other.prepare("update users set status = 'deactivated' where id = ?").run(manager.id);
+      expect(refusalOf(() => authenticateApiKey(token, expiresAt + 2)).message).toMatch(/deactivated/);
+      other.prepare("update users set status = 'active' where id = ?").run(manager.id);
+    } finally {
+      other.close();
+    }
+    expect(authenticateApiKey(token, expiresAt + 3).principal.userId).toBe(manager.id);
+  });
 });
+

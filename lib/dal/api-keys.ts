@@ -1,6 +1,6 @@
 import 'server-only';
 import { createHash, randomBytes } from 'node:crypto';
-import { and, desc, eq, isNull } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, isNull } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import { z } from 'zod';
 import { getDb } from '@/db/client';
@@ -232,25 +232,82 @@ export interface AuthenticatedKey {
 }
 
 /**
- * The principal behind `Authorization: Bearer <token>`, read fresh: the key must exist, be neither
+ * A key's principal, kept between calls while nothing it depends on can have changed: every change
+ * writes an audit event (so the log's last id moves), another process's write moves SQLite's
+ * `data_version`, and the only thing that changes with time alone, an override's or the key's own
+ * expiry, bounds how long it is kept. The same rule keeps the decision index fresh.
+ */
+interface CachedKey {
+  auth: AuthenticatedKey;
+  lastEventId: number;
+  dataVersion: number;
+  validUntil: number;
+  lastUsedAt: number;
+}
+const globalForKeys = globalThis as unknown as { switchboardKeyCache?: Map<string, CachedKey> };
+const KEY_CACHE_SIZE = 1000;
+/** However quiet the database, a cached principal is read again after this long. */
+const KEY_CACHE_MS = 60_000;
+
+function logPosition(db: ReturnType<typeof getDb>): { lastEventId: number; dataVersion: number } {
+  return {
+    lastEventId: (db.$client.prepare('select max(id) from audit_events').pluck().get() as number | null) ?? 0,
+    dataVersion: db.$client.pragma('data_version', { simple: true }) as number,
+  };
+}
+
+/**
+ * The principal behind `Authorization: Bearer <token>`, fresh: the key must exist, be neither
  * revoked nor expired, and its user active; its permissions are the user's now, cut to the key's.
  */
 export function authenticateApiKey(token: string | null, now = Date.now()): AuthenticatedKey {
   if (!token) throw new DalError('unauthenticated', 'Send an API key: "Authorization: Bearer <key>".');
   if (!TOKEN.test(token)) throw new DalError('unauthenticated', 'This API key is not valid.');
   const db = getDb();
-  const key = db.select().from(t.apiKeys).where(eq(t.apiKeys.secretHash, hashApiKey(token))).get();
+  const hash = hashApiKey(token);
+  const cache = (globalForKeys.switchboardKeyCache ??= new Map());
+  const position = logPosition(db);
+  const cached = cache.get(hash);
+  if (cached && cached.lastEventId === position.lastEventId && cached.dataVersion === position.dataVersion && now < cached.validUntil) {
+    touch(db, cached.auth.keyId, cached, now);
+    return cached.auth;
+  }
+  cache.delete(hash);
+
+  const key = db.select().from(t.apiKeys).where(eq(t.apiKeys.secretHash, hash)).get();
   if (!key) throw new DalError('unauthenticated', 'This API key is not valid.');
   if (key.revokedAt) throw new DalError('unauthenticated', `The API key "${key.name}" was revoked.`);
   if (key.expiresAt && key.expiresAt.getTime() <= now) throw new DalError('unauthenticated', `The API key "${key.name}" has expired.`);
-  const principal = loadPrincipal(key.userId, null, 'api', { id: key.id, name: key.name, permissions: key.permissions });
+  const principal = loadPrincipal(key.userId, null, 'api', { id: key.id, name: key.name, permissions: key.permissions }, now);
   if (!principal) throw new DalError('unauthenticated', `The user of the API key "${key.name}" is deactivated.`);
-  if (!key.lastUsedAt || now - key.lastUsedAt.getTime() > LAST_USED_EVERY_MS) {
-    try {
-      db.update(t.apiKeys).set({ lastUsedAt: new Date(now) }).where(eq(t.apiKeys.id, key.id)).run();
-    } catch {
-      // Bookkeeping only: a busy database must not refuse the call.
-    }
+  const auth = { principal, keyId: key.id, rateLimitPerMinute: key.rateLimitPerMinute };
+
+  const nextOverrideExpiry = db
+    .select({ at: t.userOverrides.expiresAt })
+    .from(t.userOverrides)
+    .where(and(eq(t.userOverrides.userId, key.userId), gt(t.userOverrides.expiresAt, new Date(now))))
+    .orderBy(asc(t.userOverrides.expiresAt))
+    .limit(1)
+    .get()?.at;
+  const entry: CachedKey = {
+    auth,
+    ...position,
+    validUntil: Math.min(now + KEY_CACHE_MS, key.expiresAt?.getTime() ?? Infinity, nextOverrideExpiry?.getTime() ?? Infinity),
+    lastUsedAt: key.lastUsedAt?.getTime() ?? 0,
+  };
+  if (cache.size >= KEY_CACHE_SIZE) cache.clear();
+  cache.set(hash, entry);
+  touch(db, key.id, entry, now);
+  return auth;
+}
+
+/** Records the key's last use, at most once a minute. */
+function touch(db: ReturnType<typeof getDb>, keyId: number, entry: CachedKey, now: number) {
+  if (now - entry.lastUsedAt <= LAST_USED_EVERY_MS) return;
+  entry.lastUsedAt = now;
+  try {
+    db.update(t.apiKeys).set({ lastUsedAt: new Date(now) }).where(eq(t.apiKeys.id, keyId)).run();
+  } catch {
+    // Bookkeeping only: a busy database must not refuse the call.
   }
-  return { principal, keyId: key.id, rateLimitPerMinute: key.rateLimitPerMinute };
 }

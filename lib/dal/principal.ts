@@ -86,13 +86,13 @@ export function enabledFeatures(): Set<string> {
  * The principal of a signed-in user, or null when he is deactivated or his session is stale. With
  * an API key (no session: `sessionVersion` null), the key's user cut down to the key's permissions.
  */
-export function loadPrincipal(userId: number, sessionVersion: number | null, source: Source, apiKey?: ApiKeyGrant): Principal | null {
+export function loadPrincipal(userId: number, sessionVersion: number | null, source: Source, apiKey?: ApiKeyGrant, now = Date.now()): Principal | null {
   const db = getDb();
   const user = db.select().from(t.users).where(eq(t.users.id, userId)).get();
   if (!user || user.status !== 'active') return null;
   if (apiKey ? sessionVersion !== null : user.sessionVersion !== sessionVersion) return null;
   const catalog = getCatalog();
-  const input = readEffectiveInput(userId);
+  const input = readEffectiveInput(userId, now);
   const managed = db.select({ groupId: t.managedGroups.groupId }).from(t.managedGroups).where(eq(t.managedGroups.userId, userId)).all();
   const roleKeys = new Set(input.profiles.map((p) => p.roleKey));
   const ranks = [...roleKeys].map((k) => catalog.roleByKey.get(k)?.rank ?? 0);
