@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { storageStateOf } from './fixtures';
 import { Api, OpenApiContract, readApiKeys, type Body } from './api-client';
 
 /**
@@ -466,5 +467,20 @@ test.describe('POST /authorize agrees with the engine', () => {
     expect((await ask())[0]).toEqual({ allowed: true, reason: 'granted' });
     await admin.ok('POST', `/users/${id}/deactivate`, {}, '*');
     expect((await ask())[0]).toEqual({ allowed: false, reason: 'user-deactivated' });
+  });
+});
+
+test.describe('an API write in the audit trail', () => {
+  test.use({ storageState: storageStateOf('admin') });
+
+  test('shows source API and the key acting on behalf of its user', async ({ page }) => {
+    const name = unique('Audited skill');
+    await admin.ok('POST', '/skills', { name });
+    await page.goto(`/audit?q=${encodeURIComponent(name)}`);
+    const row = page.getByRole('table', { name: 'Audit events' }).getByRole('row').filter({ hasText: name });
+    await expect(row).toHaveCount(1);
+    await expect(row.getByRole('cell').nth(2)).toHaveText('API');
+    await expect(row.getByRole('cell').nth(1)).toContainText('API key');
+    await expect(row.getByRole('cell').nth(1)).toContainText('admin');
   });
 });
