@@ -21,6 +21,8 @@ export interface UserFormValues {
   maxChats: number | null;
   skills: string[];
   isAgent: boolean;
+  /** Editing a user who has no password yet (imported). */
+  hasPassword?: boolean;
 }
 
 const EMPTY: UserFormValues = {
@@ -138,7 +140,7 @@ export function UserForm({ options, initial }: { options: UserFormOptions; initi
         />
         <TextField
           id="password"
-          label={editing ? 'New password (leave empty to keep)' : 'Password'}
+          label={!editing ? 'Password' : v.hasPassword === false ? 'Password (none yet: he cannot sign in without one)' : 'New password (leave empty to keep)'}
           type="password"
           autoComplete="new-password"
           value={password}

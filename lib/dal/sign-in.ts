@@ -3,7 +3,7 @@ import { eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { getDb } from '@/db/client';
 import * as t from '@/db/schema';
-import { dummyPasswordHash, verifyPassword } from '@/lib/auth/password';
+import { dummyPasswordHash, hasPassword, verifyPassword } from '@/lib/auth/password';
 import { parseInput } from './errors';
 
 /** After this many failures in a row, a login name is locked for LOCK_MS. */
@@ -18,8 +18,8 @@ export const signInInput = z.object({
 export type SignInResult = { ok: true; userId: number; sessionVersion: number } | { ok: false; reason: 'wrong-credentials' | 'locked' };
 
 /**
- * Check a login name and password. A wrong password, an unknown login name and a deactivated
- * user all look the same to the caller; repeated failures for one login name lock it a while.
+ * Check a login name and password. A wrong password, an unknown login name, a user with no password
+ * yet and a deactivated user all look the same to the caller; repeated failures for one login name lock it a while.
  */
 export async function verifyCredentials(input: unknown, now = Date.now()): Promise<SignInResult> {
   const { loginName, password } = parseInput(signInInput, input);
@@ -33,8 +33,10 @@ export async function verifyCredentials(input: unknown, now = Date.now()): Promi
     .from(t.users)
     .where(sql`${t.users.loginName} = ${loginName} collate nocase`)
     .get();
-  const valid = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), password);
-  if (user && valid && user.status === 'active') {
+  // Unknown, or no password yet: verify against a dummy hash all the same, so the time says nothing.
+  const usable = user && hasPassword(user.passwordHash) ? user : undefined;
+  const valid = await verifyPassword(usable?.passwordHash ?? (await dummyPasswordHash()), password);
+  if (user && usable && valid && user.status === 'active') {
     if (throttle) db.delete(t.loginThrottle).where(eq(t.loginThrottle.loginName, key)).run();
     return { ok: true, userId: user.id, sessionVersion: user.sessionVersion };
   }

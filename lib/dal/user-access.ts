@@ -8,6 +8,7 @@ import { CONSOLE, USER_ADMIN, USER_LIST_PERMISSIONS } from '@/lib/permissions/co
 import { effectivePermissions, type ChannelExplanation, type EffectiveInput, type EffectivePermissions, type Explanation } from '@/lib/permissions/effective';
 import { grantRefusal } from '@/lib/permissions/grant-rules';
 import { LEVEL_NAMES, levelRank, resolveChannelLevels } from '@/lib/permissions/channels';
+import { hasPassword } from '@/lib/auth/password';
 import { writeAudit } from './audit';
 import { authorize, deny, reachOf, type Scope, reachOfAny } from './authorize';
 import { DalError, parseInput } from './errors';
@@ -58,7 +59,16 @@ export function heldProfiles(id: number) {
 }
 
 export interface UserAccess {
-  user: { id: number; name: string; loginName: string; email: string; nickname: string; status: 'active' | 'deactivated'; groupName: string | null };
+  user: {
+    id: number;
+    name: string;
+    loginName: string;
+    email: string;
+    nickname: string;
+    status: 'active' | 'deactivated';
+    groupName: string | null;
+    hasPassword: boolean;
+  };
   profiles: (ReturnType<typeof heldProfiles>[number] & { handlesConversations: boolean })[];
   permissions: (Explanation & { name: string; category: string })[];
   channels: (ChannelExplanation & { name: string; parent: string | null })[];
@@ -95,6 +105,8 @@ export function getUserAccess({ ctx, input }: { ctx: Principal; input: unknown }
       nickname: user.nickname,
       status: user.status,
       groupName: group?.name ?? null,
+      /** False for a user imported without one: he cannot sign in until someone sets it. */
+      hasPassword: hasPassword(user.passwordHash),
     },
     profiles: heldProfiles(id).map((h) => ({ ...h, handlesConversations: ctx.catalog.roleByKey.get(h.roleKey)?.handlesConversations ?? false })),
     ...accessRows(ctx.catalog, effective),

@@ -62,6 +62,9 @@ export default async function UserPage({
       </div>
       {created ? <Alert tone="success">User created.</Alert> : null}
       {saved ? <Alert tone="success">Saved.</Alert> : null}
+      {details && !user.hasPassword ? (
+        <Alert tone="info">{user.name} has no password yet (imported users start without one): he cannot sign in until you set one under Edit details.</Alert>
+      ) : null}
       <UserProfiles userId={user.id} profiles={access.profiles} assignable={details ? access.assignable : []} isSelf={access.isSelf || !details} />
       {overrides ? (
         <UserOverrides
@@ -84,7 +87,7 @@ export default async function UserPage({
           <h2 id="edit-title" className="text-lg font-medium">
             Edit details
           </h2>
-          <UserForm key={details.rowVersion} options={options} initial={details} />
+          <UserForm key={details.rowVersion} options={options} initial={{ ...details, hasPassword: user.hasPassword }} />
         </section>
       ) : null}
     </div>
