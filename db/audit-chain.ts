@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { asc, desc, gt } from 'drizzle-orm';
+import { asc, desc, gt, sql } from 'drizzle-orm';
 import type { DB } from './client';
+import { preparedFor } from './prepared';
 import { auditEvents } from './schema';
 
 type Tx = Parameters<Parameters<DB['transaction']>[0]>[0];
@@ -49,15 +50,50 @@ export function chainHash(prevHash: string, e: AuditContent): string {
  * ids (see the audit trail's filters and "as of").
  */
 export function appendAuditEvent(tx: Tx, e: Omit<AuditContent, 'at'> & { at?: Date }): void {
-  const last = tx.select({ hash: auditEvents.hash, at: auditEvents.at }).from(auditEvents).orderBy(desc(auditEvents.id)).limit(1).get();
+  // Prepared once per transaction: an import appends thousands of events in one.
+  const lastEvent = preparedFor(tx, 'audit-last-event', () =>
+    tx.select({ hash: auditEvents.hash, at: auditEvents.at }).from(auditEvents).orderBy(desc(auditEvents.id)).limit(1).prepare(),
+  );
+  // Placeholders inside sql``: the values below go to SQLite as they are (NULL stays NULL, not "null").
+  const insert = preparedFor(tx, 'audit-insert', () =>
+    tx
+      .insert(auditEvents)
+      .values(Object.fromEntries(AUDIT_COLUMNS.map((c) => [c, sql`${sql.placeholder(c)}`])) as unknown as typeof auditEvents.$inferInsert)
+      .prepare(),
+  );
+  const last = lastEvent.get();
   const wanted = e.at ?? new Date();
   const at = last && last.at.getTime() > wanted.getTime() ? last.at : wanted;
   const prevHash = last?.hash ?? '';
   const content: AuditContent = { ...e, at, before: e.before ?? null, after: e.after ?? null, state: e.state ?? null };
-  tx.insert(auditEvents)
-    .values({ ...content, prevHash, hash: chainHash(prevHash, content) })
-    .run();
+  const json = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));
+  insert.run({
+    ...content,
+    at: at.getTime(),
+    before: json(content.before),
+    after: json(content.after),
+    state: json(content.state),
+    prevHash,
+    hash: chainHash(prevHash, content),
+  });
 }
+
+const AUDIT_COLUMNS = [
+  'at',
+  'actorId',
+  'actorName',
+  'onBehalfOf',
+  'source',
+  'entityType',
+  'entityId',
+  'entityName',
+  'action',
+  'before',
+  'after',
+  'state',
+  'prevHash',
+  'hash',
+] as const satisfies readonly (keyof typeof auditEvents.$inferInsert)[];
 
 export type ChainCheck = { ok: true; events: number } | { ok: false; events: number; brokenAt: { id: number; at: Date; reason: string } };
 

@@ -1,5 +1,6 @@
 import 'server-only';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
+import { preparedFor } from '@/db/prepared';
 import * as t from '@/db/schema';
 import { appendAuditEvent } from '@/db/audit-chain';
 import { entityState } from '@/db/audit-state';
@@ -23,7 +24,13 @@ export interface AuditEntry {
  * verb can leave "as of" without it.
  */
 export function writeAudit(tx: Tx, actor: Principal, entry: AuditEntry): void {
-  const still = tx.select({ status: t.users.status }).from(t.users).where(eq(t.users.id, actor.userId)).get();
+  const still = preparedFor(tx, 'audit-actor-status', () =>
+    tx
+      .select({ status: t.users.status })
+      .from(t.users)
+      .where(eq(t.users.id, sql.placeholder('id')))
+      .prepare(),
+  ).get({ id: actor.userId });
   if (still?.status !== 'active') throw new DalError('unauthenticated', 'Your session has ended; nothing was changed. Sign in again.');
   appendAuditEvent(tx, {
     actorId: actor.userId,

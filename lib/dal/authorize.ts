@@ -40,15 +40,26 @@ export function managedSubtree(p: Principal): Set<number> {
   return subtreeIds(groups, p.managedGroupIds);
 }
 
-/** A refusal is recorded in the security log, then thrown; the refused change never starts. */
-export function deny(p: Principal, action: string, reason: string, code: 'forbidden' | 'not-found' = 'forbidden'): never {
+/** Record a refusal in the security log; a failure to record never hides the refusal itself. */
+export function recordDeniedAttempt(p: Principal, action: string, reason: string): void {
   try {
     const actorName = p.apiKey ? `API key "${p.apiKey.name}" for ${p.loginName}` : p.loginName;
     getDb().insert(t.deniedAttempts).values({ actorId: p.userId, actorName, source: p.source, action, reason }).run();
   } catch (error) {
     console.error('[switchboard] could not record a denied attempt', error);
   }
-  throw new DalError(code, reason);
+}
+
+/** A refusal is recorded in the security log, then thrown; the refused change never starts. */
+export function deny(
+  p: Principal,
+  action: string,
+  reason: string,
+  code: 'forbidden' | 'not-found' = 'forbidden',
+  fieldErrors?: Record<string, string[]>,
+): never {
+  recordDeniedAttempt(p, action, reason);
+  throw new DalError(code, reason, fieldErrors);
 }
 
 export function permissionNames(p: Principal, keys: readonly string[]): string {

@@ -1,6 +1,7 @@
 import 'server-only';
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { getDb } from '@/db/client';
+import { preparedFor } from '@/db/prepared';
 import * as t from '@/db/schema';
 import { hashPassword } from '@/lib/auth/password';
 import { CONSOLE, USER_ADMIN } from '@/lib/permissions/console';
@@ -56,14 +57,8 @@ export function assertMayManageTarget(ctx: Principal, userId: number, action: st
 }
 
 function assertGroupsInScope(ctx: Principal, scope: Scope, groupIds: readonly number[], field: string, action: string) {
-  if (!groupIds.length) return;
-  const found = getDb()
-    .select({ id: t.groups.id })
-    .from(t.groups)
-    .where(inArray(t.groups.id, [...groupIds]))
-    .all();
   for (const id of groupIds) {
-    if (!found.some((g) => g.id === id) || (scope.kind === 'groups' && !scope.groupIds.has(id))) {
+    if ((scope.kind === 'groups' && !scope.groupIds.has(id)) || !statements().groupExists.get({ id })) {
       // A group outside his reach does not exist for him either.
       throw new DalError('invalid', 'There is no such group.', { [field]: ['Unknown group'] });
     }
@@ -72,11 +67,7 @@ function assertGroupsInScope(ctx: Principal, scope: Scope, groupIds: readonly nu
 }
 
 function assertLoginNameFree(loginName: string, exceptId?: number) {
-  const clash = getDb()
-    .select({ id: t.users.id })
-    .from(t.users)
-    .where(sql`${t.users.loginName} = ${loginName} collate nocase`)
-    .get();
+  const clash = statements().userByLoginName.get({ loginName });
   if (clash && clash.id !== exceptId)
     throw new DalError('invalid', `The login name "${loginName}" is already taken.`, { loginName: ['Login name is already taken'] });
 }
@@ -84,30 +75,89 @@ function assertLoginNameFree(loginName: string, exceptId?: number) {
 /** Existing skills by name, and the names that would be new (creating them needs "Manage skills"). */
 function resolveSkills(ctx: Principal, names: readonly string[], action: string) {
   const unique = [...new Map(names.map((n) => [n.toLowerCase(), n])).values()];
-  const existing = unique.length
-    ? getDb()
-        .select()
-        .from(t.skills)
-        .where(
-          sql`lower(${t.skills.name}) in (${sql.join(
-            unique.map((n) => sql`${n.toLowerCase()}`),
-            sql`, `,
-          )})`,
-        )
-        .all()
-    : [];
-  const fresh = unique.filter((n) => !existing.some((s) => s.name.toLowerCase() === n.toLowerCase()));
-  if (fresh.length && !reachOf(ctx, CONSOLE.manageSkills))
-    deny(ctx, action, `You need "Manage skills" to create the skill(s) ${fresh.map((n) => `"${n}"`).join(', ')}.`);
+  const found = unique.map((name) => ({ name, skill: statements().skillByName.get({ name }) }));
+  const existing = found.flatMap((f) => (f.skill ? [f.skill] : []));
+  const fresh = found.filter((f) => !f.skill).map((f) => f.name);
+  if (fresh.length && !reachOf(ctx, CONSOLE.manageSkills)) {
+    const reason = `You need "Manage skills" to create the skill(s) ${fresh.map((n) => `"${n}"`).join(', ')}.`;
+    deny(ctx, action, reason, 'forbidden', { skills: [reason] });
+  }
   return { existing, fresh };
 }
 
-function writeSkills(tx: Tx, userId: number, skills: { existing: { id: number }[]; fresh: string[] }) {
-  tx.delete(t.userSkills).where(eq(t.userSkills.userId, userId)).run();
+/** Set a user's skills, creating the new ones (once: `created` remembers those made earlier in the same transaction). */
+function writeSkills(tx: Tx, userId: number, skills: { existing: { id: number }[]; fresh: string[] }, created = new Map<string, number>()) {
+  const { deleteUserSkills, insertUserSkill } = statements();
+  deleteUserSkills.run({ userId });
   const ids = skills.existing.map((s) => s.id);
-  for (const name of skills.fresh) ids.push(tx.insert(t.skills).values({ name }).returning({ id: t.skills.id }).get().id);
-  for (const skillId of ids) tx.insert(t.userSkills).values({ userId, skillId }).run();
+  for (const name of skills.fresh) {
+    const key = name.toLowerCase();
+    if (!created.has(key)) created.set(key, tx.insert(t.skills).values({ name }).returning({ id: t.skills.id }).get().id);
+    ids.push(created.get(key)!);
+  }
+  for (const skillId of ids) insertUserSkill.run({ userId, skillId });
   return ids;
+}
+
+/**
+ * The queries creating a user runs, prepared once per connection: an import runs each of them
+ * 10,000 times in one transaction, and building and compiling them every time would cost more
+ * than running them.
+ */
+function statements() {
+  const db = getDb();
+  const p = sql.placeholder;
+  return preparedFor(db, 'user-admin', () => ({
+    groupExists: db
+      .select({ id: t.groups.id })
+      .from(t.groups)
+      .where(eq(t.groups.id, p('id')))
+      .prepare(),
+    userByLoginName: db
+      .select({ id: t.users.id })
+      .from(t.users)
+      .where(sql`${t.users.loginName} = ${p('loginName')} collate nocase`)
+      .prepare(),
+    profileById: db
+      .select()
+      .from(t.profiles)
+      .where(eq(t.profiles.id, p('id')))
+      .prepare(),
+    skillByName: db
+      .select()
+      .from(t.skills)
+      .where(sql`${t.skills.name} = ${p('name')} collate nocase`)
+      .prepare(),
+    deleteUserSkills: db
+      .delete(t.userSkills)
+      .where(eq(t.userSkills.userId, p('userId')))
+      .prepare(),
+    insertUserSkill: db
+      .insert(t.userSkills)
+      .values({ userId: p('userId'), skillId: p('skillId') })
+      .prepare(),
+    insertUser: db
+      .insert(t.users)
+      .values({
+        loginName: p('loginName'),
+        email: p('email'),
+        name: p('name'),
+        nickname: p('nickname'),
+        passwordHash: p('passwordHash'),
+        groupId: p('groupId'),
+        maxChats: p('maxChats'),
+      })
+      .returning()
+      .prepare(),
+    insertUserProfile: db
+      .insert(t.userProfiles)
+      .values({ userId: p('userId'), roleKey: p('roleKey'), profileId: p('profileId'), version: p('version') })
+      .prepare(),
+    insertManagedGroup: db
+      .insert(t.managedGroups)
+      .values({ userId: p('userId'), groupId: p('groupId') })
+      .prepare(),
+  }));
 }
 
 function skillNames(userId: number): string[] {
@@ -135,16 +185,30 @@ const AGENT_ONLY = 'Max chats and skills are for users with an agent profile.';
 /** Max chats and skills apply to roles that handle conversations (LivePerson's Agent, and roles based on it). */
 const handlesConversations = (ctx: Principal, roleKeys: Iterable<string>) => [...roleKeys].some((k) => ctx.catalog.roleByKey.get(k)?.handlesConversations);
 
-export async function createUser({ ctx, input }: { ctx: Principal; input: unknown }): Promise<{ id: number }> {
-  const scope = authorize(ctx, 'create users', MANAGE_USER_PERMISSIONS);
-  const data = parseInput(createUserInput, input);
+/** What a new user is made of, whichever way he is created (Add user, import). */
+export type NewUser = Omit<z.infer<typeof createUserInput>, 'password'>;
+export type CheckedNewUser = { data: NewUser; profiles: (typeof t.profiles.$inferSelect)[]; skills: ReturnType<typeof resolveSkills> };
+
+/**
+ * The rules every new user passes, for "Add user" and for each row of an import alike: inside the
+ * actor's reach, a free login name, profiles that exist (at most four, one per role) that he may
+ * hand out, max chats and skills only with an agent profile. Throws the refusal, naming the field.
+ * `grantsOf` lets a caller checking many users reuse each profile's answer.
+ */
+export function checkNewUser(
+  ctx: Principal,
+  scope: Scope,
+  data: NewUser,
+  grantsOf: (p: typeof t.profiles.$inferSelect) => { refusals: string[] } = (p) => profileGrants(ctx, p),
+): CheckedNewUser {
+  const action = 'create users';
   if (scope.kind === 'groups' && data.groupId === null)
     throw new DalError('invalid', 'Choose a group inside your group structure.', { groupId: ['Group is required'] });
-  assertGroupsInScope(ctx, scope, data.groupId ? [data.groupId] : [], 'groupId', 'create users');
-  assertGroupsInScope(ctx, scope, data.managedGroupIds, 'managedGroupIds', 'create users');
+  assertGroupsInScope(ctx, scope, data.groupId ? [data.groupId] : [], 'groupId', action);
+  assertGroupsInScope(ctx, scope, data.managedGroupIds, 'managedGroupIds', action);
   assertLoginNameFree(data.loginName);
 
-  const profiles = data.profileIds.length ? getDb().select().from(t.profiles).where(inArray(t.profiles.id, data.profileIds)).all() : [];
+  const profiles = [...new Set(data.profileIds)].sort((a, b) => a - b).flatMap((id) => statements().profileById.all({ id }));
   if (profiles.length !== new Set(data.profileIds).size)
     throw new DalError('invalid', 'One of the profiles does not exist.', { profileIds: ['Unknown profile'] });
   const roles = new Set(profiles.map((p) => p.roleKey));
@@ -152,53 +216,72 @@ export async function createUser({ ctx, input }: { ctx: Principal; input: unknow
   if (profiles.length > MAX_PROFILES_PER_USER) throw new DalError('invalid', 'A user holds at most four profiles.', { profileIds: ['Too many profiles'] });
   for (const p of profiles) {
     const refusal = assignRefusal(ctx, p.roleKey, roles);
-    if (refusal) deny(ctx, 'create users', refusal);
-    const { refusals } = profileGrants(ctx, p);
-    if (refusals.length) deny(ctx, 'create users', `"${p.name}" gives permissions you don't hold: ${refusals.join(' ')}`);
+    if (refusal) deny(ctx, action, refusal, 'forbidden', { profileIds: [refusal] });
+    const { refusals } = grantsOf(p);
+    if (refusals.length) {
+      const reason = `"${p.name}" gives permissions you don't hold: ${refusals.join(' ')}`;
+      deny(ctx, action, reason, 'forbidden', { profileIds: [reason] });
+    }
   }
   if (!accountWide(ctx) && profiles.length === 0)
     throw new DalError('invalid', 'Give the user a profile of a role you manage.', { profileIds: ['A profile is required'] });
   if (!handlesConversations(ctx, roles) && (data.maxChats !== null || data.skills.length))
     throw new DalError('invalid', AGENT_ONLY, { maxChats: [AGENT_ONLY] });
-  const skills = resolveSkills(ctx, data.skills, 'create users');
+  return { data, profiles, skills: resolveSkills(ctx, data.skills, action) };
+}
 
-  const passwordHash = await hashPassword(data.password);
-  return writeTransaction((tx) => {
-    const user = tx
-      .insert(t.users)
-      .values({
-        loginName: data.loginName,
-        email: data.email,
-        name: data.name,
-        nickname: data.nickname,
-        passwordHash,
-        groupId: data.groupId,
-        maxChats: data.maxChats,
-      })
-      .returning()
-      .get();
-    for (const p of profiles) tx.insert(t.userProfiles).values({ userId: user.id, roleKey: p.roleKey, profileId: p.id, version: p.headVersion }).run();
-    for (const groupId of data.managedGroupIds) tx.insert(t.managedGroups).values({ userId: user.id, groupId }).run();
-    writeSkills(tx, user.id, skills);
-    writeAudit(tx, ctx, {
-      entityType: 'user',
-      entityId: user.id,
-      entityName: user.loginName,
-      action: 'create',
-      after: {
-        loginName: user.loginName,
-        email: user.email,
-        name: user.name,
-        nickname: user.nickname,
-        groupId: user.groupId,
-        managedGroupIds: data.managedGroupIds,
-        maxChats: user.maxChats,
-        profiles: profiles.map((p) => ({ profile: p.name, role: p.roleKey, version: p.headVersion })),
-        skills: [...skills.existing.map((s) => s.name), ...skills.fresh].sort(),
-      },
-    });
-    return { id: user.id };
+/**
+ * Write a checked new user inside the caller's transaction, with his audit event. `skillIds` lets
+ * a caller creating many users create each new skill once.
+ */
+export function insertNewUser(
+  tx: Tx,
+  ctx: Principal,
+  { data, profiles, skills }: CheckedNewUser,
+  passwordHash: string,
+  audit: Record<string, unknown> = {},
+  skillIds?: Map<string, number>,
+): { id: number } {
+  const { insertUser, insertUserProfile, insertManagedGroup } = statements();
+  const user = insertUser.get({
+    loginName: data.loginName,
+    email: data.email,
+    name: data.name,
+    nickname: data.nickname,
+    passwordHash,
+    groupId: data.groupId,
+    maxChats: data.maxChats,
+  })!;
+  for (const p of profiles) insertUserProfile.run({ userId: user.id, roleKey: p.roleKey, profileId: p.id, version: p.headVersion });
+  for (const groupId of data.managedGroupIds) insertManagedGroup.run({ userId: user.id, groupId });
+  writeSkills(tx, user.id, skills, skillIds);
+  writeAudit(tx, ctx, {
+    entityType: 'user',
+    entityId: user.id,
+    entityName: user.loginName,
+    action: 'create',
+    after: {
+      loginName: user.loginName,
+      email: user.email,
+      name: user.name,
+      nickname: user.nickname,
+      groupId: user.groupId,
+      managedGroupIds: data.managedGroupIds,
+      maxChats: user.maxChats,
+      profiles: profiles.map((p) => ({ profile: p.name, role: p.roleKey, version: p.headVersion })),
+      skills: [...skills.existing.map((s) => s.name), ...skills.fresh].sort(),
+      ...audit,
+    },
   });
+  return { id: user.id };
+}
+
+export async function createUser({ ctx, input }: { ctx: Principal; input: unknown }): Promise<{ id: number }> {
+  const scope = authorize(ctx, 'create users', MANAGE_USER_PERMISSIONS);
+  const { password, ...data } = parseInput(createUserInput, input);
+  const checked = checkNewUser(ctx, scope, data);
+  const passwordHash = await hashPassword(password);
+  return writeTransaction((tx) => insertNewUser(tx, ctx, checked, passwordHash));
 }
 
 export async function updateUser({ ctx, input }: { ctx: Principal; input: unknown }): Promise<{ id: number }> {
