@@ -57,6 +57,17 @@ export async function readJsonBody(request: Request, limit: number): Promise<unk
   if (!/^application\/(.+\+)?json\b/i.test(type)) {
     throw new ApiError('unsupported-media-type', 'Send the body as JSON with "Content-Type: application/json".');
   }
+  const text = new TextDecoder('utf-8', { fatal: false }).decode(await readBodyBytes(request, limit));
+  if (!text.trim()) throw new ApiError('invalid-json', 'The body is empty; send a JSON object.');
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new ApiError('invalid-json', `The body is not valid JSON (${error instanceof SyntaxError ? error.message : 'parse error'}).`);
+  }
+}
+
+/** The request body's bytes, refusing more than `limit` by its Content-Length, then while it streams. */
+export async function readBodyBytes(request: Request, limit: number): Promise<Buffer> {
   const declared = Number(request.headers.get('content-length') ?? NaN);
   const tooLarge = () => new ApiError('payload-too-large', `The body is larger than ${limit.toLocaleString('en')} bytes.`);
   if (Number.isFinite(declared) && declared > limit) throw tooLarge();
@@ -75,13 +86,7 @@ export async function readJsonBody(request: Request, limit: number): Promise<unk
       chunks.push(value);
     }
   }
-  const text = new TextDecoder('utf-8', { fatal: false }).decode(Buffer.concat(chunks));
-  if (!text.trim()) throw new ApiError('invalid-json', 'The body is empty; send a JSON object.');
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new ApiError('invalid-json', `The body is not valid JSON (${error instanceof SyntaxError ? error.message : 'parse error'}).`);
-  }
+  return Buffer.concat(chunks);
 }
 
 /** The strong ETag of a resource at a row version. */
@@ -93,9 +98,10 @@ export const etagOf = (rowVersion: number) => `"${rowVersion}"`;
  */
 export function ifMatchVersion(request: Request): number | '*' {
   const header = request.headers.get('if-match');
-  if (!header) throw new ApiError('precondition-required', 'Send "If-Match" with the ETag from reading the resource, so you never overwrite a change you have not seen.');
+  if (!header)
+    throw new ApiError('precondition-required', 'Send "If-Match" with the ETag from reading the resource, so you never overwrite a change you have not seen.');
   if (header.trim() === '*') return '*';
   const match = /^\s*(?:W\/)?"(\d{1,15})"\s*$/.exec(header);
-  if (!match) throw new ApiError('stale', 'If-Match does not match the resource\'s ETag: read it again.');
+  if (!match) throw new ApiError('stale', "If-Match does not match the resource's ETag: read it again.");
   return Number(match[1]);
 }

@@ -137,7 +137,8 @@ function catchUp(state: State, upTo: number, now: number): boolean {
     if (type === 'user') users.add(Number(id));
     else if (type === 'profile') profiles.add(Number(id));
     else if (type === 'account-feature' || type === 'role') everyCombo = true;
-    else if (type !== 'group' && type !== 'skill' && type !== 'api-key') return false;
+    // An import's summary: its users have their own "user" events.
+    else if (type !== 'group' && type !== 'skill' && type !== 'api-key' && type !== 'users-import') return false;
   }
   state.index.setWorld(world(state.db, state.catalog, state.versions, now));
   if (everyCombo) state.index.refreshCombos();

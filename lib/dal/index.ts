@@ -35,6 +35,7 @@ export { createUser, updateUser, setUserStatus, deleteUser, listOverrides, addOv
 export { createGroup, updateGroup, deleteGroup, createSkill, renameSkill, deleteSkill } from './groups-skills';
 export { moveUserToGroup, addSkillToUser } from './user-admin';
 export { bulkUpdateUsers, BULK_LIMIT, type BulkResult } from './bulk-users';
+export { importUsers, MAX_REPORTED_PROBLEMS, type ImportReport, type ImportProblem } from './import-users';
 export { createApiKey, revokeApiKey, listApiKeys, apiKeyFormOptions, apiKeyPermissionChoices, type ApiKeyRow } from './api-keys';
 export { auditFilterOptions, exportAuditCsv, type AuditEventRow } from './audit-trail';
 export { effectivePermissionsAsOf, type PermissionsAsOf } from './as-of';

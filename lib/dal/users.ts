@@ -5,7 +5,7 @@ import { getDb } from '@/db/client';
 import * as t from '@/db/schema';
 import { stringify } from 'csv-stringify/sync';
 import { CONSOLE, USER_ADMIN, USER_LIST_PERMISSIONS } from '@/lib/permissions/console';
-import { listUsersInput } from '@/lib/schemas/users';
+import { CSV_LIST_SEPARATOR, listUsersInput, USER_CSV_COLUMNS } from '@/lib/schemas/users';
 import { authorize, type Scope } from './authorize';
 import { pseudonymizer } from './anonymize';
 import { DalError, parseInput } from './errors';
@@ -331,6 +331,24 @@ export function userFilterOptions({ ctx }: { ctx: Principal }): UserFilterOption
   return { roles, profiles, groups };
 }
 
+/** Separates the groups of a path in the users CSV. */
+export const GROUP_PATH_SEPARATOR = ' / ';
+
+/**
+ * How the users CSV names each group: its name, or its path from the top ("Lisbon / Billing") when
+ * another group has the same name, so an export re-imports. With `paths`, every group's path.
+ */
+export function groupLabels(groups: readonly { id: number; parentId: number | null; name: string }[], paths = false): Map<number, string> {
+  const byId = new Map(groups.map((g) => [g.id, g]));
+  const named = new Map<string, number>();
+  for (const g of groups) named.set(g.name.toLowerCase(), (named.get(g.name.toLowerCase()) ?? 0) + 1);
+  const pathOf = (id: number): string => {
+    const g = byId.get(id)!;
+    return g.parentId === null || !byId.has(g.parentId) ? g.name : `${pathOf(g.parentId)}${GROUP_PATH_SEPARATOR}${g.name}`;
+  };
+  return new Map(groups.map((g) => [g.id, paths || named.get(g.name.toLowerCase())! > 1 ? pathOf(g.id) : g.name]));
+}
+
 const EXPORT_PERMISSIONS = [...USER_ADMIN, CONSOLE.exportUsersInGroup];
 
 /**
@@ -342,8 +360,7 @@ export function exportUsersCsv({ ctx, input }: { ctx: Principal; input: unknown 
   const scope = authorize(ctx, 'export the users list', EXPORT_PERMISSIONS);
   const q = parseInput(listUsersInput, input);
   const db = getDb();
-  const groups = db.select({ id: t.groups.id, parentId: t.groups.parentId, name: t.groups.name }).from(t.groups).all();
-  const groupName = new Map(groups.map((g) => [g.id, g.name]));
+  const groupName = groupLabels(db.select({ id: t.groups.id, parentId: t.groups.parentId, name: t.groups.name }).from(t.groups).all());
   const users = db
     .select({
       id: t.users.id,
@@ -387,17 +404,17 @@ export function exportUsersCsv({ ctx, input }: { ctx: Principal; input: unknown 
         hide ? alias(u.id) : u.name,
         hide ? '' : u.email,
         hide ? alias(u.id) : u.nickname,
-        (profilesOf.get(u.id) ?? []).map((p) => p.name).join('; '),
-        [...new Set((profilesOf.get(u.id) ?? []).map((p) => p.roleName))].join('; '),
+        (profilesOf.get(u.id) ?? []).map((p) => p.name).join(`${CSV_LIST_SEPARATOR} `),
+        [...new Set((profilesOf.get(u.id) ?? []).map((p) => p.roleName))].join(`${CSV_LIST_SEPARATOR} `),
         u.groupId !== null ? (groupName.get(u.groupId) ?? '') : '',
         (skillsOf.get(u.id) ?? [])
           .map((s) => s.name)
           .sort()
-          .join('; '),
+          .join(`${CSV_LIST_SEPARATOR} `),
         u.maxChats ?? '',
         u.status,
       ];
     }),
-    { header: true, columns: ['Login name', 'Name', 'Email', 'Nickname', 'Profiles', 'Roles', 'Group', 'Skills', 'Max chats', 'Status'] },
+    { header: true, columns: [...USER_CSV_COLUMNS] },
   );
 }

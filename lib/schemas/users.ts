@@ -107,3 +107,32 @@ export const addOverrideInput = z.strictObject({
   reason: z.string({ error: 'Reason is required' }).trim().min(1, 'Reason is required').max(500, 'Reason is too long (at most 500 characters)'),
   expiresAt: z.preprocess((v) => (v === '' || v === undefined ? null : v), z.coerce.date({ error: 'Expiry must be a date' }).nullable()),
 });
+
+/**
+ * The users CSV: what "Export CSV" writes and "Import users" reads, so an export re-imports. Roles
+ * and Status are the export's and ignored by an import (the roles come from the profiles, and
+ * imported users are active); several profiles or skills share a cell, separated by semicolons.
+ * An import may add a Password column, which an export never writes.
+ */
+export const USER_CSV_COLUMNS = ['Login name', 'Name', 'Email', 'Nickname', 'Profiles', 'Roles', 'Group', 'Skills', 'Max chats', 'Status'] as const;
+export const USER_IMPORT_COLUMNS = [...USER_CSV_COLUMNS, 'Password'] as const;
+export type UserImportColumn = (typeof USER_IMPORT_COLUMNS)[number];
+export const USER_CSV_REQUIRED: readonly UserImportColumn[] = ['Login name', 'Name', 'Email', 'Nickname'];
+export const USER_CSV_IGNORED: readonly UserImportColumn[] = ['Roles', 'Status'];
+export const CSV_LIST_SEPARATOR = ';';
+
+export const MAX_IMPORT_ROWS = 10_000;
+export const MAX_IMPORT_BYTES = 4 * 1024 * 1024;
+/** Each password is hashed (argon2id, about 25 ms of a core): more than this would keep the request waiting too long. */
+export const MAX_IMPORT_PASSWORDS = 500;
+
+export const importUsersInput = z.strictObject({
+  csv: z
+    .string({ error: 'Choose a CSV file' })
+    .min(1, 'The file is empty: it needs a header line and one line per user')
+    .refine(
+      (s) => s.length * 3 <= MAX_IMPORT_BYTES || new TextEncoder().encode(s).length <= MAX_IMPORT_BYTES,
+      `The file is too large (at most ${MAX_IMPORT_BYTES / 1024 / 1024} MB)`,
+    ),
+  preview: z.boolean({ error: 'Say whether this is a preview' }),
+});

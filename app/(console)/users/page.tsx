@@ -59,6 +59,11 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
             </a>
           ) : null}
           {canAdd ? (
+            <Link href="/users/import" className={buttonClass('secondary')}>
+              Import
+            </Link>
+          ) : null}
+          {canAdd ? (
             <Link href="/users/new" className={buttonClass('primary')}>
               Add user
             </Link>
