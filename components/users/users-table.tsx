@@ -95,14 +95,14 @@ export function UsersTable({
                   <ul className="flex flex-wrap gap-1">
                     {u.profiles.map((p) => (
                       <li key={p.id} className="rounded bg-slate-100 px-2 py-0.5 text-xs">
-                        {p.name} <span className="text-slate-500">({p.roleName})</span>
+                        {p.name} <span className="text-slate-600">({p.roleName})</span>
                       </li>
                     ))}
                   </ul>
                 </td>
                 <td className="px-3 py-2">{u.group?.name ?? '—'}</td>
                 <td className="px-3 py-2">
-                  <span className={u.status === 'active' ? 'text-green-700' : 'text-slate-500'}>{u.status === 'active' ? 'Active' : 'Deactivated'}</span>
+                  <span className={u.status === 'active' ? 'text-green-700' : 'text-slate-600'}>{u.status === 'active' ? 'Active' : 'Deactivated'}</span>
                 </td>
               </tr>
             ))}

@@ -62,7 +62,8 @@ export default async function ProfilesPage({ searchParams }: { searchParams: Pro
           {profiles.map((p) => (
             <tr key={p.id}>
               <td className="px-3 py-2 font-medium">
-                <Link href={`/profiles/${p.id}`} className="text-brand-700 hover:underline">
+                {/* Underlined: the "Default" badge beside it makes the cell a line of text, where colour alone won't mark a link. */}
+                <Link href={`/profiles/${p.id}`} className="text-brand-700 underline">
                   {p.name}
                 </Link>
                 {p.isDefault ? <span className="ml-2 rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-600">Default</span> : null}
