@@ -135,6 +135,7 @@ const ENTITY_TYPES: Record<string, string> = {
   'account-feature': 'Account feature',
   account: 'Account',
   'api-key': 'API key',
+  'users-import': 'User import',
 };
 
 /** "account-feature" → "Account feature". */
