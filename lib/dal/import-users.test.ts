@@ -5,6 +5,7 @@ import type { DB } from '@/db/client';
 import * as t from '@/db/schema';
 import { MAX_IMPORT_PASSWORDS, MAX_IMPORT_ROWS, USER_CSV_COLUMNS } from '@/lib/schemas/users';
 import { asyncRefusalOf, createTestDatabase, principalOf, snapshot, userByLogin } from '@/lib/testing/db';
+import { DalError } from './errors';
 import { importUsers, MAX_REPORTED_PROBLEMS, type ImportReport } from './import-users';
 import { verifyCredentials } from './sign-in';
 import { createGroup } from './groups-skills';
@@ -258,6 +259,54 @@ describe('importUsers', () => {
     const error = await asyncRefusalOf(() => importUsers({ ctx: principalOf(db, 'admin'), input: { csv, preview: false } }));
     expect(error.code).toBe('invalid');
     expect(error.message).toMatch(message);
+    expect(snapshot(db)).toEqual(before);
+  });
+
+  it('garbage in: 300 mangled files each end in a report or a readable refusal, never anything else, and write nothing', async () => {
+    let seed = 7;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)]!;
+    const PIECES = [
+      '',
+      'a',
+      ',',
+      '"',
+      '""',
+      '\n',
+      '\r\n',
+      ';',
+      ' / ',
+      'Agent',
+      'Tier 2',
+      'Sales',
+      '\u0000',
+      '💥',
+      'é',
+      'x'.repeat(300),
+      '=1+1',
+      '-1',
+      '1e9',
+      'null',
+    ];
+    const header = () => pick([HEADER.join(','), 'Login name,Email,Name,Nickname', 'Login name,Email,Name,Nickname,Password', pick(PIECES)]);
+    const before = snapshot(db);
+    const admin = principalOf(db, 'admin');
+    for (let i = 0; i < 300; i++) {
+      const lines = Array.from({ length: 1 + Math.floor(random() * 4) }, () =>
+        Array.from({ length: 1 + Math.floor(random() * 10) }, () => Array.from({ length: 1 + Math.floor(random() * 3) }, () => pick(PIECES)).join('')).join(
+          ',',
+        ),
+      );
+      const csv = [header(), ...lines].join(pick(['\n', '\r\n']));
+      const outcome = await importUsers({ ctx: admin, input: { csv, preview: random() < 0.5 } }).then(
+        (report) => (report.applied ? 'applied' : 'report'),
+        (error: unknown) => {
+          if (error instanceof DalError && error.code === 'invalid' && !/at \w+ \(|\.ts:\d/.test(error.message)) return 'refusal';
+          throw error;
+        },
+      );
+      expect(['report', 'refusal']).toContain(outcome);
+    }
     expect(snapshot(db)).toEqual(before);
   });
 
