@@ -12,9 +12,10 @@ import { writeAudit } from './audit';
 import { authorize, deny, holdsOrCovers, reachOf } from './authorize';
 import { DalError, parseInput } from './errors';
 import { loadPrincipal, readEffectiveInput, type Principal } from './principal';
-import { heldProfiles, reachableUser } from './user-access';
-import { assertMayManageTarget } from './user-admin';
+import { reachableUser } from './user-access';
+import { assertMayManageTarget, manageTargetRefusal } from './user-admin';
 import { writeTransaction } from './tx';
+import { logPosition, samePosition } from './log-position';
 
 /** "View API keys" (LivePerson's Campaign manager) lists keys; only "Manage API keys" creates or revokes them. */
 const KEY_READERS = [CONSOLE.manageApiKeys, VIEW_API_KEYS];
@@ -61,13 +62,20 @@ export interface ApiKeyRow {
 }
 
 /** Keys reach as far as the reader does: an account-wide holder sees every key, anyone else only keys acting for users in his subtree or for himself. */
+/**
+ * Whose keys `ctx` reaches: his own, and those of users he may manage (in his reach, not above his
+ * rank, holding nothing he lacks, managing no group beyond his), the same test as for creating one.
+ */
 function keyScope(ctx: Principal, action: string, anyOf: readonly string[]) {
   const scope = authorize(ctx, action, anyOf);
-  const rankOf = (userId: number) => Math.max(0, ...heldProfiles(userId).map((h) => ctx.catalog.roleByKey.get(h.roleKey)?.rank ?? 0));
-  return (user: { id: number; groupId: number | null }) =>
-    scope.kind === 'account' ||
-    user.id === ctx.userId ||
-    (user.groupId !== null && scope.groupIds.has(user.groupId) && rankOf(user.id) <= ctx.maxRank);
+  const verdicts = new Map<number, boolean>();
+  return (user: { id: number; groupId: number | null }) => {
+    if (user.id === ctx.userId) return true;
+    if (scope.kind === 'groups' && (user.groupId === null || !scope.groupIds.has(user.groupId))) return false;
+    let ok = verdicts.get(user.id);
+    if (ok === undefined) verdicts.set(user.id, (ok = manageTargetRefusal(ctx, user.id) === null));
+    return ok;
+  };
 }
 
 export function listApiKeys({ ctx }: { ctx: Principal }): ApiKeyRow[] {
@@ -138,8 +146,10 @@ export function createApiKey({ ctx, input }: { ctx: Principal; input: unknown })
   const action = 'create API keys';
   const reaches = keyScope(ctx, action, [CONSOLE.manageApiKeys]);
   const data = parseInput(createApiKeyInput, input);
-  const user = reachableUser(ctx, { kind: 'account' }, data.userId);
-  if (!reaches(user)) throw new DalError('invalid', 'There is no such user.', { userId: ['Unknown user'] });
+  // A user who does not exist and one out of reach get the same answer: no way to probe for ids.
+  const noSuchUser = () => new DalError('invalid', 'There is no such user.', { userId: ['Unknown user'] });
+  const user = getDb().select().from(t.users).where(eq(t.users.id, data.userId)).get();
+  if (!user || !reaches(user)) throw noSuchUser();
   if (user.status !== 'active') throw new DalError('invalid', `${user.name} is deactivated; a key for him could never be used.`, { userId: ['User is deactivated'] });
   if (user.id !== ctx.userId) assertMayManageTarget(ctx, user.id, action);
   if (data.expiresAt && data.expiresAt.getTime() <= Date.now()) throw new DalError('invalid', 'Expiry must be in the future.', { expiresAt: ['Expiry must be in the future'] });
@@ -249,13 +259,6 @@ const KEY_CACHE_SIZE = 1000;
 /** However quiet the database, a cached principal is read again after this long. */
 const KEY_CACHE_MS = 60_000;
 
-function logPosition(db: ReturnType<typeof getDb>): { lastEventId: number; dataVersion: number } {
-  return {
-    lastEventId: (db.$client.prepare('select max(id) from audit_events').pluck().get() as number | null) ?? 0,
-    dataVersion: db.$client.pragma('data_version', { simple: true }) as number,
-  };
-}
-
 /**
  * The principal behind `Authorization: Bearer <token>`, fresh: the key must exist, be neither
  * revoked nor expired, and its user active; its permissions are the user's now, cut to the key's.
@@ -268,7 +271,7 @@ export function authenticateApiKey(token: string | null, now = Date.now()): Auth
   const cache = (globalForKeys.switchboardKeyCache ??= new Map());
   const position = logPosition(db);
   const cached = cache.get(hash);
-  if (cached && cached.lastEventId === position.lastEventId && cached.dataVersion === position.dataVersion && now < cached.validUntil) {
+  if (cached && samePosition(cached, position) && now < cached.validUntil) {
     touch(db, cached.auth.keyId, cached, now);
     return cached.auth;
   }

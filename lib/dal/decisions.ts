@@ -9,6 +9,7 @@ import { authorizeInput } from '@/lib/schemas/decisions';
 import { managedSubtree, reachOfAny } from './authorize';
 import { getCatalog } from './catalog';
 import { DalError, parseInput } from './errors';
+import { logPosition } from './log-position';
 import type { Principal } from './principal';
 
 /**
@@ -101,22 +102,13 @@ function readUsers(db: DB, ids?: readonly number[]): UserFacts[] {
   }));
 }
 
-function lastEventId(db: DB): number {
-  return (db.$client.prepare('select max(id) from audit_events').pluck().get() as number | null) ?? 0;
-}
-
-function dataVersion(db: DB): number {
-  return db.$client.pragma('data_version', { simple: true }) as number;
-}
-
 function rebuild(db: DB, catalog: Catalog, now: number): State {
   const versions = new Map();
   const state: State = {
     db,
     catalog,
     versions,
-    lastEventId: lastEventId(db),
-    dataVersion: dataVersion(db),
+    ...logPosition(db),
     index: new DecisionIndex(world(db, catalog, versions, now), readUsers(db)),
   };
   globalForIndex.switchboardDecisions = state;
@@ -156,12 +148,12 @@ export function decisionIndex(now = Date.now()): DecisionIndex {
   const catalog = getCatalog();
   let state = globalForIndex.switchboardDecisions;
   if (!state || state.db !== db || state.catalog !== catalog) return rebuild(db, catalog, now).index;
-  const last = lastEventId(db);
-  const version = dataVersion(db);
-  if (last !== state.lastEventId) {
+  const { lastEventId: last, dataVersion: version } = logPosition(db);
+  if (version !== state.dataVersion) {
+    // Another process wrote: its events may not tell everything (a raw fix, a restore), so rebuild.
+    state = rebuild(db, catalog, now);
+  } else if (last !== state.lastEventId) {
     if (!catchUp(state, last, now)) state = rebuild(db, catalog, now);
-  } else if (version !== state.dataVersion) {
-    state = rebuild(db, catalog, now); // another process wrote without an event we could follow
   }
   state.dataVersion = version;
   if (now >= state.index.expiresNext) {

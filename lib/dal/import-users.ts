@@ -207,10 +207,9 @@ function importRows(tx: Tx, ctx: Principal, scope: Scope, file: CsvFile, hashes:
   const skillIds = new Map<string, number>();
   const emailTaken = preparedFor(tx, 'import-email-taken', () =>
     tx
-      .select({ id: t.users.id })
+      .select({ id: t.users.id, groupId: t.users.groupId })
       .from(t.users)
       .where(sql`${t.users.email} = ${sql.placeholder('email')} collate nocase`)
-      .limit(1)
       .prepare(),
   );
   const out: Checked = { problems: [], problemCount: 0, forbidden: null, valid: 0, withoutPassword: 0, passwords: new Map(), createdIds: [] };
@@ -250,7 +249,10 @@ function importRows(tx: Tx, ctx: Principal, scope: Scope, file: CsvFile, hashes:
       const earlierEmail = emailRow.get(email);
       if (earlierEmail !== undefined) throw new RowProblem('Email', `"${parsed.data.email}" is already on row ${earlierEmail} of this file.`);
       emailRow.set(email, row);
-      if (emailTaken.get({ email: parsed.data.email })) throw new RowProblem('Email', `Another user already has the email "${parsed.data.email}".`);
+      // Only users he can see: a clash with anyone else would tell him that person's email (Add user does not check emails).
+      const holders = emailTaken.all({ email: parsed.data.email }) as { id: number; groupId: number | null }[];
+      if (holders.some((h) => scope.kind === 'account' || (h.groupId !== null && scope.groupIds.has(h.groupId))))
+        throw new RowProblem('Email', `Another user already has the email "${parsed.data.email}".`);
       const password = cell('Password');
       if (password) {
         const valid = passwordSchema.safeParse(password);

@@ -215,9 +215,14 @@ export function touchUser(tx: Tx, userId: number, changes: Partial<Pick<typeof t
 }
 
 /** Nobody manages a user whose roles rank above his own (an Aivo Supervisor and the Administrator). */
-export function assertNotAbove(ctx: Principal, userId: number, action: string) {
+export function aboveRefusal(ctx: Principal, userId: number): string | null {
   const rank = Math.max(0, ...heldProfiles(userId).map((h) => ctx.catalog.roleByKey.get(h.roleKey)?.rank ?? 0));
-  if (rank > ctx.maxRank) deny(ctx, action, 'You may not manage a user whose role ranks above yours.');
+  return rank > ctx.maxRank ? 'You may not manage a user whose role ranks above yours.' : null;
+}
+
+export function assertNotAbove(ctx: Principal, userId: number, action: string) {
+  const refusal = aboveRefusal(ctx, userId);
+  if (refusal) deny(ctx, action, refusal);
 }
 
 export function assignProfile({ ctx, input }: { ctx: Principal; input: unknown }) {

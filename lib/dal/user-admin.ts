@@ -22,7 +22,7 @@ import {
   MAX_PROFILES_PER_USER,
   profileGrants,
   reachableUser,
-  assertNotAbove,
+  aboveRefusal,
   touchUser,
   assertNotLastUserManager,
 } from './user-access';
@@ -35,25 +35,27 @@ const granterOf = (ctx: Principal) => ({ holds: (k: string) => ctx.effective.exp
  * all lie inside his own reach, and who hold no console permission he lacks: never a peer or a
  * superior whose password or groups he could then take over.
  */
-export function assertMayManageTarget(ctx: Principal, userId: number, action: string) {
-  assertNotAbove(ctx, userId, action);
+/** Why `ctx` may not manage this user (null: he may): above his rank, holding what he lacks, out of his reach. */
+export function manageTargetRefusal(ctx: Principal, userId: number): string | null {
+  const above = aboveRefusal(ctx, userId);
+  if (above) return above;
   // Nobody takes over a user who holds console permissions he lacks (his password, his groups).
   const target = effectivePermissions(ctx.catalog, readEffectiveInput(userId));
   const beyond = Object.values(CONSOLE).filter((k) => target.explain.get(k)?.allowed && !holdsOrCovers(ctx, k));
-  if (beyond.length) {
-    deny(
-      ctx,
-      action,
-      `You may not manage this user: he holds ${beyond.map((k) => `"${ctx.catalog.permissionByKey.get(k)?.name ?? k}"`).join(', ')}, which you don't.`,
-    );
-  }
-  if (accountWide(ctx)) return;
+  if (beyond.length) return `You may not manage this user: he holds ${beyond.map((k) => `"${ctx.catalog.permissionByKey.get(k)?.name ?? k}"`).join(', ')}, which you don't.`;
+  if (accountWide(ctx)) return null;
   for (const h of heldProfiles(userId)) {
     const refusal = assignRefusal(ctx, h.roleKey, null);
-    if (refusal) deny(ctx, action, `You may not manage this user: ${refusal}`);
+    if (refusal) return `You may not manage this user: ${refusal}`;
   }
   const reach = managedSubtree(ctx);
-  if (managedGroupIds(userId).some((g) => !reach.has(g))) deny(ctx, action, 'You may not manage this user: he manages groups outside your group structure.');
+  if (managedGroupIds(userId).some((g) => !reach.has(g))) return 'You may not manage this user: he manages groups outside your group structure.';
+  return null;
+}
+
+export function assertMayManageTarget(ctx: Principal, userId: number, action: string) {
+  const refusal = manageTargetRefusal(ctx, userId);
+  if (refusal) deny(ctx, action, refusal);
 }
 
 function assertGroupsInScope(ctx: Principal, scope: Scope, groupIds: readonly number[], field: string, action: string) {
@@ -290,6 +292,10 @@ export async function updateUser({ ctx, input }: { ctx: Principal; input: unknow
   const user = reachableUser(ctx, scope, data.id);
   assertMayManageTarget(ctx, user.id, 'edit users');
   const self = user.id === ctx.userId;
+  // A key lists what it may do; its user's sign-in details would open everything he holds.
+  if (self && ctx.apiKey && (data.password !== undefined || data.loginName !== user.loginName || data.email.toLowerCase() !== user.email.toLowerCase())) {
+    deny(ctx, 'edit users', 'An API key cannot change the login name, email or password of its own user.');
+  }
   const managedBefore = managedGroupIds(user.id);
   const managedAfter = [...new Set(data.managedGroupIds)].sort((a, b) => a - b);
   if (self && managedBefore.join() !== managedAfter.join()) deny(ctx, 'edit users', 'Nobody changes the groups he manages himself; ask another administrator.');
