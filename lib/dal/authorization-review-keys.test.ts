@@ -10,7 +10,7 @@ import { authorizeBatch } from './decisions';
 import { createSkill } from './groups-skills';
 import { importUsers } from './import-users';
 import { verifyCredentials } from './sign-in';
-import { addOverride, createUser, getUserDetails, updateUser } from './user-admin';
+import { addOverride, createUser, getUserDetails, removeOverride, updateUser } from './user-admin';
 
 /** Holes a review of the API keys, the decision index and the import found; each stays closed. */
 let db: DB;
@@ -104,5 +104,18 @@ describe('the import', () => {
     // A clash with a user he can see is still named.
     const inside = await importUsers({ ctx, input: { csv: csv(userByLogin(db, 'agent').email), preview: true } });
     expect(JSON.stringify(inside.problems)).toMatch(/already has the email/);
+  });
+});
+
+describe('overrides', () => {
+  it("removing an override of a user out of reach answers as for one that does not exist, and removes nothing", () => {
+    const admin = principalOf(db, 'admin');
+    const sales = userByLogin(db, 'sales');
+    const { id } = addOverride({ ctx: admin, input: { userId: sales.id, permissionKey: 'manage-skills', effect: 'revoke', reason: 'x' } });
+    const ctx = principalOf(db, 'manager');
+    const outside = refusalOf(() => removeOverride({ ctx, input: { id } }));
+    const missing = refusalOf(() => removeOverride({ ctx, input: { id: 999_999 } }));
+    expect([outside.code, outside.message]).toEqual([missing.code, missing.message]);
+    expect(db.select().from(t.userOverrides).where(eq(t.userOverrides.id, id)).get()).toBeDefined();
   });
 });

@@ -526,8 +526,15 @@ export function removeOverride({ ctx, input }: { ctx: Principal; input: unknown 
   const scope = authorize(ctx, 'remove overrides', MANAGE_USER_PERMISSIONS);
   const { id } = parseInput(z.strictObject({ id: z.coerce.number().int().positive('Override is required') }), input);
   const override = getDb().select().from(t.userOverrides).where(eq(t.userOverrides.id, id)).get();
-  if (!override) throw new DalError('not-found', 'There is no such override.');
-  const user = reachableUser(ctx, scope, override.userId);
+  const noSuchOverride = () => new DalError('not-found', 'There is no such override.');
+  if (!override) throw noSuchOverride();
+  // An override of a user out of reach does not exist for him either (the same answer: no probing ids).
+  let user: ReturnType<typeof reachableUser>;
+  try {
+    user = reachableUser(ctx, scope, override.userId);
+  } catch (error) {
+    throw error instanceof DalError && error.code === 'not-found' ? noSuchOverride() : error;
+  }
   assertMayManageTarget(ctx, user.id, 'remove overrides');
   if (user.id === ctx.userId) deny(ctx, 'remove overrides', 'Nobody changes his own overrides; ask another administrator.');
   // Removing a revoke gives the permission back: the same no-escalation rule as granting it.
