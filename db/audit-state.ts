@@ -1,6 +1,7 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { DB } from './client';
 import { preparedFor } from './prepared';
+import { overrideColumns } from './columns';
 import * as t from './schema';
 import type { Level } from '@/lib/permissions/channels';
 
@@ -73,12 +74,7 @@ function userStateQueries(tx: Reader) {
       .prepare(),
     overrides: tx
       .select({
-        id: t.userOverrides.id,
-        permissionKey: t.userOverrides.permissionKey,
-        effect: t.userOverrides.effect,
-        level: t.userOverrides.level,
-        reason: t.userOverrides.reason,
-        expiresAt: t.userOverrides.expiresAt,
+        ...overrideColumns,
         createdBy: t.users.name,
         createdById: t.userOverrides.createdBy,
       })

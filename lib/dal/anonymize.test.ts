@@ -3,39 +3,15 @@ import { eq } from 'drizzle-orm';
 import { parse } from 'csv-parse/sync';
 import type { DB } from '@/db/client';
 import * as t from '@/db/schema';
-import { createTestDatabase, principalOf } from '@/lib/testing/db';
+import { createTestDatabase, principalOf, createPseudonymAuditor } from '@/lib/testing/db';
 import { pseudonym, redactIdentity } from '@/lib/permissions/pseudonym';
 import { listAuditEvents } from './directory';
-import { createProfile, getProfile } from './profiles';
-import { createUser } from './user-admin';
 import { exportUsersCsv } from './users';
 
 let db: DB;
 beforeAll(async () => {
   db = await createTestDatabase();
-  // An administrator whose profile lacks "Access to user performance data".
-  const admin = principalOf(db, 'admin');
-  const adminProfile = getProfile({ ctx: admin, input: { id: db.select().from(t.profiles).where(eq(t.profiles.name, 'Admin')).get()!.id } });
-  const { id } = createProfile({
-    ctx: admin,
-    input: {
-      roleKey: 'admin',
-      name: 'Admin without performance data',
-      permissions: adminProfile.permissions.filter((k) => k !== 'access-user-performance-data'),
-    },
-  });
-  await createUser({
-    ctx: admin,
-    input: {
-      loginName: 'auditor',
-      password: 'auditor-password',
-      email: 'auditor@example.com',
-      name: 'Ada Auditor',
-      nickname: 'Ada',
-      groupId: null,
-      profileIds: [id],
-    },
-  });
+  await createPseudonymAuditor(db);
 });
 
 describe('pseudonyms', () => {

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import type { DB } from '@/db/client';
 import * as t from '@/db/schema';
-import { createTestDatabase, principalOf, refusalOf, userByLogin } from '@/lib/testing/db';
+import { createTestDatabase, principalOf, refusalOf, userByLogin, createPseudonymAuditor } from '@/lib/testing/db';
 import { asOfInput } from '@/lib/schemas/audit';
 import { effectivePermissionsAsOf, type PermissionsAsOf } from './as-of';
 import { listAuditEvents } from './audit-trail';
@@ -183,28 +183,7 @@ describe('permissions as of a past moment', () => {
   });
 
   it('a reader who sees pseudonyms names the user by his pseudonym and is shown no name', async () => {
-    const admin = principalOf(db, 'admin');
-    const adminProfile = getProfile({ ctx: admin, input: { id: db.select().from(t.profiles).where(eq(t.profiles.name, 'Admin')).get()!.id } });
-    const { id } = createProfile({
-      ctx: admin,
-      input: {
-        roleKey: 'admin',
-        name: 'Admin without performance data',
-        permissions: adminProfile.permissions.filter((k) => k !== 'access-user-performance-data'),
-      },
-    });
-    await createUser({
-      ctx: admin,
-      input: {
-        loginName: 'auditor',
-        password: 'auditor-password',
-        email: 'auditor@example.com',
-        name: 'Ada Auditor',
-        nickname: 'Ada',
-        groupId: null,
-        profileIds: [id],
-      },
-    });
+    await createPseudonymAuditor(db);
     const auditor = principalOf(db, 'auditor');
     // The pseudonym he is shown for the agent in the trail.
     const agentEvent = listAuditEvents({ ctx: auditor, input: { entityType: 'user', action: 'grant-permission', pageSize: 5 } }).rows[0]!;

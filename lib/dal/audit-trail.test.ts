@@ -4,14 +4,13 @@ import { parse } from 'csv-parse/sync';
 import type { DB } from '@/db/client';
 import * as t from '@/db/schema';
 import { appendAuditEvent } from '@/db/audit-chain';
-import { createTestDatabase, principalOf, refusalOf, snapshot, userByLogin } from '@/lib/testing/db';
+import { createTestDatabase, principalOf, refusalOf, snapshot, userByLogin, createPseudonymAuditor } from '@/lib/testing/db';
 import type { Principal } from './principal';
 import { authenticateApiKey, createApiKey } from './api-keys';
 import { auditFilterOptions, exportAuditCsv, listAuditEvents, listDeniedAttempts, SHORT_SEARCH_WINDOW } from './audit-trail';
 import { effectivePermissionsAsOf } from './as-of';
-import { createProfile, getProfile } from './profiles';
 import { setAccountFeature } from './settings';
-import { addOverride, createUser } from './user-admin';
+import { addOverride } from './user-admin';
 import { createGroup } from './groups-skills';
 
 let db: DB;
@@ -50,28 +49,8 @@ beforeAll(async () => {
   const api = authenticateApiKey(zapier.token).principal;
   addOverride({ ctx: api, input: { userId: userByLogin(db, 'agent').id, permissionKey: JOIN, effect: 'revoke', reason: 'zq api revoke' } });
   createGroup({ ctx: principalOf(db, 'manager'), input: { name: 'Night owls', parentId: userByLogin(db, 'manager').groupId } });
-  // An administrator whose profile lacks "Access to user performance data": he sees pseudonyms.
-  const adminProfile = getProfile({ ctx: admin, input: { id: db.select().from(t.profiles).where(eq(t.profiles.name, 'Admin')).get()!.id } });
-  const { id } = createProfile({
-    ctx: admin,
-    input: {
-      roleKey: 'admin',
-      name: 'Admin without performance data',
-      permissions: adminProfile.permissions.filter((k) => k !== 'access-user-performance-data'),
-    },
-  });
-  await createUser({
-    ctx: admin,
-    input: {
-      loginName: 'auditor',
-      password: 'auditor-password',
-      email: 'auditor@example.com',
-      name: 'Ada Auditor',
-      nickname: 'Ada',
-      groupId: null,
-      profileIds: [id],
-    },
-  });
+  // An administrator who sees pseudonyms.
+  await createPseudonymAuditor(db);
   createGroup({ ctx: auditor(), input: { name: 'Auditor corner', parentId: null } });
 });
 

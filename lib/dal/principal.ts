@@ -1,6 +1,7 @@
 import 'server-only';
 import { and, eq, sql } from 'drizzle-orm';
 import { getDb } from '@/db/client';
+import { overrideColumns } from '@/db/columns';
 import * as t from '@/db/schema';
 import type { Catalog } from '@/lib/permissions/catalog';
 import { effectivePermissions, limitToApiKey, type EffectiveInput, type EffectivePermissions } from '@/lib/permissions/effective';
@@ -61,12 +62,7 @@ export function readEffectiveInput(userId: number, now = Date.now()): EffectiveI
     .all();
   const overrides = db
     .select({
-      id: t.userOverrides.id,
-      permissionKey: t.userOverrides.permissionKey,
-      effect: t.userOverrides.effect,
-      level: t.userOverrides.level,
-      reason: t.userOverrides.reason,
-      expiresAt: t.userOverrides.expiresAt,
+      ...overrideColumns,
       createdBy: t.users.name,
     })
     .from(t.userOverrides)

@@ -1,6 +1,7 @@
 import 'server-only';
 import { and, eq, sql } from 'drizzle-orm';
 import { getDb } from '@/db/client';
+import { overrideColumns } from '@/db/columns';
 import { preparedFor } from '@/db/prepared';
 import * as t from '@/db/schema';
 import { hashPassword } from '@/lib/auth/password';
@@ -412,12 +413,7 @@ export function listOverrides({ ctx, input }: { ctx: Principal; input: unknown }
   reachableUser(ctx, scope, userId);
   return getDb()
     .select({
-      id: t.userOverrides.id,
-      permissionKey: t.userOverrides.permissionKey,
-      effect: t.userOverrides.effect,
-      level: t.userOverrides.level,
-      reason: t.userOverrides.reason,
-      expiresAt: t.userOverrides.expiresAt,
+      ...overrideColumns,
       createdByName: t.users.name,
       createdAt: t.userOverrides.createdAt,
     })

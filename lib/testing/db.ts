@@ -7,6 +7,8 @@ import { seedDatabase } from '@/db/seed';
 import * as t from '@/db/schema';
 import { loadPrincipal, type Principal } from '@/lib/dal/principal';
 import { DalError } from '@/lib/dal/errors';
+import { createProfile, getProfile } from '@/lib/dal/profiles';
+import { createUser } from '@/lib/dal/user-admin';
 import { presetCatalog } from '@/seeds/presets';
 
 export const TEST_PASSWORD = 'test-password-1';
@@ -68,4 +70,25 @@ export async function asyncRefusalOf(fn: () => Promise<unknown> | unknown): Prom
     throw error;
   }
   throw new Error('expected a refusal');
+}
+
+/**
+ * "auditor": an administrator on a copy of the Admin profile without "Access to user performance
+ * data", so the audit trail and exports show him other users as pseudonyms.
+ */
+export async function createPseudonymAuditor(db: DB): Promise<void> {
+  const admin = principalOf(db, 'admin');
+  const adminProfile = getProfile({ ctx: admin, input: { id: db.select().from(t.profiles).where(eq(t.profiles.name, 'Admin')).get()!.id } });
+  const { id } = createProfile({
+    ctx: admin,
+    input: {
+      roleKey: 'admin',
+      name: 'Admin without performance data',
+      permissions: adminProfile.permissions.filter((k) => k !== 'access-user-performance-data'),
+    },
+  });
+  await createUser({
+    ctx: admin,
+    input: { loginName: 'auditor', password: 'auditor-password', email: 'auditor@example.com', name: 'Ada Auditor', nickname: 'Ada', groupId: null, profileIds: [id] },
+  });
 }
