@@ -483,4 +483,28 @@ test.describe('an API write in the audit trail', () => {
     await expect(row.getByRole('cell').nth(1)).toContainText('API key');
     await expect(row.getByRole('cell').nth(1)).toContainText('admin');
   });
+
+  test('a call the key may not make is in the security log under Audit, with the key and the reason', async ({ page }) => {
+    const agent = new Api(page.context().request, keys.agent);
+    expect((await agent.call('POST', '/skills', { body: { name: unique('Refused skill') } })).status).toBe(403);
+    await page.goto('/audit');
+    const refused = page.getByRole('table', { name: 'Refused attempts' }).getByRole('row').filter({ hasText: 'API key "e2e agent"' }).first();
+    await expect(refused.getByRole('cell').nth(2)).toHaveText('API');
+    await expect(refused.getByRole('cell').nth(4)).not.toBeEmpty();
+  });
+
+  test('Settings shows which keys were used and when, and the API reference lists every operation of the document', async ({ page }) => {
+    await page.goto('/settings/api-keys');
+    const keyRow = (name: string) => page.getByRole('table', { name: 'API keys' }).getByRole('row').filter({ has: page.getByRole('cell', { name, exact: true }) });
+    await expect(keyRow('e2e admin').getByRole('cell').nth(7)).not.toHaveText('Never used');
+    await expect(keyRow('e2e revoked').getByRole('cell').nth(7)).toHaveText('Never used');
+
+    await page.goto('/settings/api');
+    const operations = contract.operations();
+    for (const op of operations) {
+      const [method, route] = op.split(' ') as [string, string];
+      const escaped = route.replace(/[{}/]/g, (c) => `\\${c}`);
+      await expect(page.getByRole('heading', { level: 3, name: new RegExp(`^${method}\\s*${escaped}(?!/)`, 'i') })).toHaveCount(1);
+    }
+  });
 });
