@@ -318,9 +318,19 @@ describe('anonymization: a reader without "Access to user performance data"', ()
   });
 
   it('free text cannot find events by a person\u2019s name, login or email, only by what he is shown', () => {
+    // Every event as he is shown it: the only text his search may match.
+    const shown = new Map<number, string>();
+    for (let before: number | undefined, page; (page = listAuditEvents({ ctx: auditor(), input: { pageSize: 200, before } })); before = page.next!) {
+      for (const r of page.rows) shown.set(r.id, JSON.stringify([r.entityType, r.entityName, r.action, r.before, r.after]).toLowerCase());
+      if (page.next === null) break;
+    }
+    const showing = (q: string) => [...shown].filter(([, text]) => text.includes(q.toLowerCase())).map(([id]) => id);
     for (const q of ['Avery Admin', 'admin@example.com', 'Sam Sales', 'Ada', '"user":"manager"']) {
-      expect(allPages(principalOf(db, 'admin'), { q, pageSize: 200 }).ids.length, q).toBeGreaterThan(0);
-      expect(allPages(auditor(), { q, pageSize: 200 }).ids, q).toEqual([]);
+      const behindPseudonyms = allPages(principalOf(db, 'admin'), { q, pageSize: 200 }).ids.filter((id) => !showing(q).includes(id));
+      expect(behindPseudonyms.length, q).toBeGreaterThan(0);
+      // Pseudonyms are random hex ("User 3ADA91F2" shows "ada"): only what he is shown may match.
+      const found = allPages(auditor(), { q, pageSize: 200 }).ids;
+      expect(found.filter((id) => !showing(q).includes(id)), q).toEqual([]);
     }
     // What is not personal is found alike.
     for (const q of ['Night owls', 'zq api revoke', 'pilot']) {
