@@ -338,6 +338,22 @@ test.describe('the rules hold over the API as in the console', () => {
     const method = await api.call('DELETE', '/catalog');
     expect([method.status, method.headers.allow]).toEqual([405, 'GET']);
   });
+
+  test('to a caller that accepts gzip, a short answer comes as it is and a long one compressed', async ({ baseURL }) => {
+    const permission = ((await admin.ok('GET', '/catalog')).permissions as { key: string }[])[0]!.key;
+    const ask = (n: number) =>
+      fetch(`${baseURL}/api/v1/authorize`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${keys.admin}`, 'content-type': 'application/json', 'accept-encoding': 'gzip' },
+        body: JSON.stringify({ questions: Array.from({ length: n }, () => ({ user: ids.agent, permission })) }),
+      });
+    const short = await ask(100); // about 4,000 characters: Next.js would gzip anything above 1 kB
+    expect([short.status, short.headers.get('content-encoding'), short.headers.get('cache-control')]).toEqual([200, null, 'no-store, no-transform']);
+    expect(((await short.json()) as { answers: unknown[] }).answers).toHaveLength(100);
+    const long = await ask(1000); // about 40,000 characters of answers
+    expect([long.status, long.headers.get('content-encoding'), long.headers.get('cache-control')]).toEqual([200, 'gzip', 'no-store']);
+    expect(((await long.json()) as { answers: unknown[] }).answers).toHaveLength(1000);
+  });
 });
 
 test.describe('bad input gets a 4xx naming what is wrong, and changes nothing', () => {

@@ -31,10 +31,12 @@ export const users = sqliteTable(
   },
   (t) => [
     uniqueIndex('users_login_name_uq').on(sql`${t.loginName} collate nocase`),
-    // Keyset pagination: each sortable column with id as the tie-breaker.
-    index('users_name_idx').on(sql`${t.name} collate nocase`, t.id),
-    index('users_login_sort_idx').on(sql`${t.loginName} collate nocase`, t.id),
-    index('users_email_idx').on(sql`${t.email} collate nocase`, t.id),
+    // Keyset pagination: each sortable column with id as the tie-breaker. Group and status ride
+    // along, so a page that walks the sort order tests the group or status filter (and an agent
+    // manager's reach) on the index entry, reading the table only for rows on the page.
+    index('users_name_idx').on(sql`${t.name} collate nocase`, t.id, t.groupId, t.status),
+    index('users_login_sort_idx').on(sql`${t.loginName} collate nocase`, t.id, t.groupId, t.status),
+    index('users_email_idx').on(sql`${t.email} collate nocase`, t.id, t.groupId, t.status),
     index('users_group_idx').on(t.groupId, t.id),
     index('users_status_idx').on(t.status, t.id),
   ],

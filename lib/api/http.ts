@@ -17,10 +17,24 @@ export class ApiError extends Error {
 
 const BASE_HEADERS = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
 
+/**
+ * Answers shorter than this (in characters) go out as they are (`no-transform` keeps Next.js from gzipping them).
+ * A program asking close by waits longer for gzip than for the bytes: on two cores compressing a
+ * 4 kB batch-authorize answer (and the caller inflating it) took 1.5 ms of a 5 ms call.
+ */
+export const COMPRESS_FROM_BYTES = 32 * 1024;
+
 export function jsonResponse(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
-  return new Response(status === 204 ? null : JSON.stringify(body), {
+  const text = status === 204 ? null : JSON.stringify(body);
+  const small = text === null || text.length < COMPRESS_FROM_BYTES;
+  return new Response(text, {
     status,
-    headers: { ...BASE_HEADERS, ...(status === 204 ? {} : { 'content-type': 'application/json; charset=utf-8' }), ...headers },
+    headers: {
+      ...BASE_HEADERS,
+      ...(small ? { 'cache-control': 'no-store, no-transform' } : {}),
+      ...(text === null ? {} : { 'content-type': 'application/json; charset=utf-8' }),
+      ...headers,
+    },
   });
 }
 
