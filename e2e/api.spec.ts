@@ -56,7 +56,8 @@ test.beforeAll(async ({ playwright, baseURL }) => {
 });
 
 test.afterAll(async () => {
-  const mine = async (path: string) => ((await admin.ok('GET', path)).data as { id: number; key?: string; name: string; parentId?: number | null }[]).filter((r) => r.name.includes(RUN));
+  const mine = async (path: string) =>
+    ((await admin.ok('GET', path)).data as { id: number; key?: string; name: string; parentId?: number | null }[]).filter((r) => r.name.includes(RUN));
   for (const role of await mine('/roles')) await admin.ok('DELETE', `/roles/${role.key!}`, undefined, '*');
   for (const profile of await mine('/profiles')) await admin.ok('DELETE', `/profiles/${profile.id}`, undefined, '*');
   for (const skill of await mine('/skills')) await admin.ok('DELETE', `/skills/${skill.id}?removeFromAgents=true`, undefined, '*');
@@ -112,7 +113,16 @@ const CASES: Case[] = [
       const login = unique('new').replace(' ', '.');
       return {
         path: '/users',
-        body: { loginName: login, password: 'a-long-password', email: `${login}@example.com`, name: 'New', nickname: 'N', groupId: ids.tier1, profileIds: [ids.agentProfile], maxChats: 2 },
+        body: {
+          loginName: login,
+          password: 'a-long-password',
+          email: `${login}@example.com`,
+          name: 'New',
+          nickname: 'N',
+          groupId: ids.tier1,
+          profileIds: [ids.agentProfile],
+          maxChats: 2,
+        },
       };
     },
     expect: [403, 201, 201],
@@ -200,7 +210,11 @@ const CASES: Case[] = [
     expect: [403, 204, 204],
   },
   { operation: 'GET /roles', prepare: async () => ({ path: '/roles' }), expect: [403, 403, 200] },
-  { operation: 'POST /roles', prepare: async () => ({ path: '/roles', body: { baseRoleKey: 'agent', name: unique('Role'), rank: 1 } }), expect: [403, 403, 201] },
+  {
+    operation: 'POST /roles',
+    prepare: async () => ({ path: '/roles', body: { baseRoleKey: 'agent', name: unique('Role'), rank: 1 } }),
+    expect: [403, 403, 201],
+  },
   { operation: 'GET /roles/{key}', prepare: async () => ({ path: '/roles/agent' }), expect: [403, 403, 200] },
   {
     operation: 'PATCH /roles/{key}',
@@ -291,7 +305,15 @@ test.describe('the rules hold over the API as in the console', () => {
     const list = await manager.call('GET', '/users?pageSize=100');
     expect((list.body as { data: { id: number }[] }).data.map((u) => u.id)).not.toContain(ids.sales);
     const admin = await manager.call('POST', '/users', {
-      body: { loginName: unique('x').replace(' ', '.'), password: 'a-long-password', email: 'x@example.com', name: 'X', nickname: 'X', groupId: ids.tier1, profileIds: [ids.adminProfile] },
+      body: {
+        loginName: unique('x').replace(' ', '.'),
+        password: 'a-long-password',
+        email: 'x@example.com',
+        name: 'X',
+        nickname: 'X',
+        groupId: ids.tier1,
+        profileIds: [ids.adminProfile],
+      },
     });
     expect([403, 404]).toContain(admin.status);
     contract.check('POST /users', admin);
@@ -404,7 +426,9 @@ test.describe('bad input gets a 4xx naming what is wrong, and changes nothing', 
     expect(Object.keys(errorOf(tooMany).fields ?? {})).toContain('questions');
     contract.check('POST /authorize', tooMany);
 
-    const unknown = await admin.call('POST', '/authorize', { body: { questions: [question, { user: ids.agent, permission: 'fly-to-the-moon' }, { ...question, channel: 'carrier-pigeon' }] } });
+    const unknown = await admin.call('POST', '/authorize', {
+      body: { questions: [question, { user: ids.agent, permission: 'fly-to-the-moon' }, { ...question, channel: 'carrier-pigeon' }] },
+    });
     expect(unknown.status).toBe(400);
     expect(Object.keys(errorOf(unknown).fields ?? {})).toEqual(expect.arrayContaining(['questions.1.permission', 'questions.2.channel']));
 
@@ -428,7 +452,12 @@ test.describe('POST /authorize agrees with the engine', () => {
     for (const id of users) {
       const p = await admin.ok('GET', `/users/${id}/permissions`);
       effective.set(id, {
-        allowed: new Map((p.permissions as { key: string; allowed: boolean; missing: { kind: string }[] }[]).map((x) => [x.key, { allowed: x.allowed, missing: x.missing.map((m) => m.kind) }])),
+        allowed: new Map(
+          (p.permissions as { key: string; allowed: boolean; missing: { kind: string }[] }[]).map((x) => [
+            x.key,
+            { allowed: x.allowed, missing: x.missing.map((m) => m.kind) },
+          ]),
+        ),
         level: new Map((p.channels as { key: string; level: string }[]).map((c) => [c.key, LEVELS.indexOf(c.level)])),
       });
     }
@@ -476,7 +505,15 @@ test.describe('POST /authorize agrees with the engine', () => {
   test('a change through the API is in the very next answer; unknown and deactivated users are refused with their reason', async () => {
     const id = await freshUser({ profileIds: [ids.agentProfile] });
     const permission = await agentToggle('off');
-    const ask = async () => (await admin.ok('POST', '/authorize', { questions: [{ user: id, permission }, { user: 99_999_999, permission }] })).answers as { allowed: boolean; reason: string }[];
+    const ask = async () =>
+      (
+        await admin.ok('POST', '/authorize', {
+          questions: [
+            { user: id, permission },
+            { user: 99_999_999, permission },
+          ],
+        })
+      ).answers as { allowed: boolean; reason: string }[];
     expect((await ask())[0]).toEqual({ allowed: false, reason: 'not-in-profiles' });
     expect((await ask())[1]).toEqual({ allowed: false, reason: 'unknown-user' });
     await admin.ok('POST', `/users/${id}/overrides`, { effect: 'grant', permissionKey: permission, reason: 'API test' });
@@ -511,7 +548,11 @@ test.describe('an API write in the audit trail', () => {
 
   test('Settings shows which keys were used and when, and the API reference lists every operation of the document', async ({ page }) => {
     await page.goto('/settings/api-keys');
-    const keyRow = (name: string) => page.getByRole('table', { name: 'API keys' }).getByRole('row').filter({ has: page.getByRole('cell', { name, exact: true }) });
+    const keyRow = (name: string) =>
+      page
+        .getByRole('table', { name: 'API keys' })
+        .getByRole('row')
+        .filter({ has: page.getByRole('cell', { name, exact: true }) });
     await expect(keyRow('e2e admin').getByRole('cell').nth(7)).not.toHaveText('Never used');
     await expect(keyRow('e2e revoked').getByRole('cell').nth(7)).toHaveText('Never used');
 
