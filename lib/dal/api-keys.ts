@@ -173,7 +173,7 @@ export function createApiKey({ ctx, input }: { ctx: Principal; input: unknown })
   const publicId = randomBytes(4).toString('hex');
   const token = `sb_${publicId}_${randomBytes(32).toString('base64url')}`;
   const prefix = `sb_${publicId}`;
-  return writeTransaction((tx) => {
+  return writeTransaction(ctx, (tx) => {
     const row = tx
       .insert(t.apiKeys)
       .values({
@@ -213,7 +213,7 @@ export function revokeApiKey({ ctx, input }: { ctx: Principal; input: unknown })
   const found = getDb().select({ key: t.apiKeys, user: t.users }).from(t.apiKeys).innerJoin(t.users, eq(t.users.id, t.apiKeys.userId)).where(eq(t.apiKeys.id, id)).get();
   if (!found || !reaches(found.user)) throw new DalError('not-found', 'There is no such API key.');
   if (found.key.revokedAt) throw new DalError('conflict', `"${found.key.name}" was already revoked.`);
-  return writeTransaction((tx) => {
+  return writeTransaction(ctx, (tx) => {
     const changed = tx
       .update(t.apiKeys)
       .set({ revokedAt: new Date(), revokedBy: ctx.userId, rowVersion: found.key.rowVersion + 1 })

@@ -5,8 +5,9 @@ import * as t from '@/db/schema';
 import { createTestDatabase, principalOf, refusalOf, snapshot, userByLogin } from '@/lib/testing/db';
 import { DalError } from './errors';
 import { applyProfileToAll, getProfile, rollbackProfile, saveProfile } from './profiles';
-import { createUser, getUserDetails, updateUser } from './user-admin';
-import { renameSkill } from './groups-skills';
+import { authenticateApiKey, createApiKey, revokeApiKey } from './api-keys';
+import { addOverride, createUser, getUserDetails, removeOverride, updateUser } from './user-admin';
+import { createGroup, createSkill, renameSkill } from './groups-skills';
 import { setAccountFeature } from './settings';
 
 /** Holes a review found in the first version of these rules; each case failed before its fix. */
@@ -135,6 +136,50 @@ describe('scope of skills and the audit trail', () => {
 });
 
 describe('fresh inside the transaction', () => {
+  const managerGroup = () => userByLogin(db, 'manager').groupId;
+
+  it('an actor read before someone else wrote goes on when what he holds is the same', () => {
+    const manager = principalOf(db, 'manager');
+    createSkill({ ctx: principalOf(db, 'admin'), input: { name: 'Written while he waited' } });
+    const { id } = createGroup({ ctx: manager, input: { name: 'Made after a write elsewhere', parentId: managerGroup() } });
+    expect(db.select().from(t.groups).where(eq(t.groups.id, id)).get()?.name).toBe('Made after a write elsewhere');
+  });
+
+  it('an actor whose permission was taken while his request was under way changes nothing', () => {
+    const admin = principalOf(db, 'admin');
+    const manager = principalOf(db, 'manager'); // checked against what he held then
+    const { id: overrideId } = addOverride({
+      ctx: admin,
+      input: { userId: manager.userId, permissionKey: 'manage-agent-groups', effect: 'revoke', reason: 'taken meanwhile' },
+    });
+    const before = snapshot(db);
+    try {
+      const refusal = refusalOf(() => createGroup({ ctx: manager, input: { name: 'Made too late', parentId: managerGroup() } }));
+      expect(refusal).toMatchObject({ code: 'conflict', message: expect.stringMatching(/permissions changed while this was being saved; nothing was changed/) });
+      expect(snapshot(db)).toEqual(before);
+    } finally {
+      removeOverride({ ctx: admin, input: { id: overrideId } });
+    }
+    // Read again, he holds it again and may.
+    expect(createGroup({ ctx: principalOf(db, 'manager'), input: { name: 'Made when allowed again', parentId: managerGroup() } }).id).toBeGreaterThan(0);
+  });
+
+  it('a program whose key was revoked while its request was under way changes nothing', () => {
+    const admin = principalOf(db, 'admin');
+    const { id, token } = createApiKey({
+      ctx: admin,
+      input: { name: 'Revoked meanwhile', userId: userByLogin(db, 'manager').id, permissions: ['manage-agent-groups'], expiresAt: null },
+    });
+    const program = authenticateApiKey(token).principal;
+    revokeApiKey({ ctx: admin, input: { id } });
+    const before = snapshot(db);
+    expect(refusalOf(() => createGroup({ ctx: program, input: { name: 'Made by a revoked key', parentId: managerGroup() } }))).toMatchObject({
+      code: 'unauthenticated',
+      message: expect.stringMatching(/"Revoked meanwhile" is no longer valid/),
+    });
+    expect(snapshot(db)).toEqual(before);
+  });
+
   it('an actor deactivated while his request was under way changes nothing', () => {
     const admin = principalOf(db, 'admin'); // loaded before the deactivation
     const feature = db.select().from(t.accountFeatures).where(eq(t.accountFeatures.key, 'secure-forms')).get()!;

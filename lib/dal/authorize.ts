@@ -35,6 +35,19 @@ export function reachOfAny(p: Principal, keys: readonly string[]): 'account' | '
   return reaches.includes('account') ? 'account' : reaches.includes('managed-groups') ? 'managed-groups' : null;
 }
 
+/**
+ * What an actor may do, as one comparable value: each permission he holds with its reach, his
+ * level in each channel, his roles and their rank, and the groups he manages.
+ */
+export function grantsOf(p: Principal): string {
+  const held = [...p.effective.explain.values()]
+    .filter((e) => e.allowed)
+    .map((e) => `${e.key}:${reachOf(p, e.key)}`)
+    .sort();
+  const levels = [...p.effective.channels.values()].map((c) => `${c.key}:${c.level}`).sort();
+  return JSON.stringify([held, levels, [...p.roleKeys].sort(), p.maxRank, [...p.managedGroupIds].sort((a, b) => a - b)]);
+}
+
 export function managedSubtree(p: Principal): Set<number> {
   const groups = getDb().select({ id: t.groups.id, parentId: t.groups.parentId }).from(t.groups).all();
   return subtreeIds(groups, p.managedGroupIds);

@@ -63,7 +63,7 @@ export function createGroup({ ctx, input }: { ctx: Principal; input: unknown }):
   const data = parseInput(createGroupInput, input);
   assertParentAllowed(ctx, scope, data.parentId, 'create agent groups');
   assertSiblingNameFree(data.name, data.parentId);
-  return writeTransaction((tx) => {
+  return writeTransaction(ctx, (tx) => {
     const row = tx.insert(t.groups).values({ name: data.name, parentId: data.parentId }).returning().get();
     writeAudit(tx, ctx, { entityType: 'group', entityId: row.id, entityName: row.name, action: 'create', after: { name: row.name, parentId: row.parentId } });
     return { id: row.id };
@@ -84,7 +84,7 @@ export function updateGroup({ ctx, input }: { ctx: Principal; input: unknown }):
     }
   }
   assertSiblingNameFree(data.name, data.parentId, group.id);
-  return writeTransaction((tx) => {
+  return writeTransaction(ctx, (tx) => {
     const current = tx.select().from(t.groups).where(eq(t.groups.id, group.id)).get()!;
     if (current.rowVersion !== data.rowVersion)
       throw new DalError('stale', `Someone changed "${group.name}" since you opened this page. Reload and try again.`);
@@ -110,7 +110,7 @@ export function deleteGroup({ ctx, input }: { ctx: Principal; input: unknown }):
   const group = reachableGroup(scope, data.id);
   if (scope.kind === 'groups' && ctx.managedGroupIds.includes(group.id))
     deny(ctx, 'delete agent groups', 'You cannot delete a group you manage; ask an administrator.');
-  return writeTransaction((tx) => {
+  return writeTransaction(ctx, (tx) => {
     const current = tx.select().from(t.groups).where(eq(t.groups.id, group.id)).get()!;
     if (current.rowVersion !== data.rowVersion)
       throw new DalError('stale', `Someone changed "${group.name}" since you opened this page. Reload and try again.`);
@@ -176,7 +176,7 @@ export function createSkill({ ctx, input }: { ctx: Principal; input: unknown }):
   authorize(ctx, 'create skills', [CONSOLE.manageSkills]);
   const data = parseInput(z.strictObject({ name: skillName }), input);
   assertSkillNameFree(data.name);
-  return writeTransaction((tx) => {
+  return writeTransaction(ctx, (tx) => {
     const row = tx.insert(t.skills).values({ name: data.name }).returning().get();
     writeAudit(tx, ctx, { entityType: 'skill', entityId: row.id, entityName: row.name, action: 'create', after: { name: row.name } });
     return { id: row.id };
@@ -199,7 +199,7 @@ export function renameSkill({ ctx, input }: { ctx: Principal; input: unknown }):
   if (!skill) throw new DalError('not-found', 'There is no such skill.');
   if (scope.kind === 'groups') assertHoldersInScope(ctx, scope, skill, 'rename skills');
   assertSkillNameFree(data.name, skill.id);
-  return writeTransaction((tx) => {
+  return writeTransaction(ctx, (tx) => {
     assertSkillVersion(tx, skill, data.rowVersion);
     tx.update(t.skills)
       .set({ name: data.name, rowVersion: sql`${t.skills.rowVersion} + 1` })
@@ -239,7 +239,7 @@ export function deleteSkill({ ctx, input }: { ctx: Principal; input: unknown }):
     );
   }
   if (scope.kind === 'groups') assertHoldersInScope(ctx, scope, skill, 'delete skills');
-  return writeTransaction((tx) => {
+  return writeTransaction(ctx, (tx) => {
     assertSkillVersion(tx, skill, data.rowVersion);
     if (holders.length)
       tx.delete(t.userSkills)

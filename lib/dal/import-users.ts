@@ -296,7 +296,7 @@ class RollBack extends Error {
 /** Run the rows in one IMMEDIATE transaction; commit only when asked and nothing is wrong. */
 function runImport(ctx: Principal, scope: Scope, file: CsvFile, commit: boolean, hashes: Map<number, string> | null): { checked: Checked; applied: boolean } {
   try {
-    const checked = writeTransaction((tx) => {
+    const checked = writeTransaction(ctx, (tx) => {
       const checked = importRows(tx, ctx, scope, file, hashes);
       if (!commit || checked.problemCount > 0) throw new RollBack(checked);
       writeAudit(tx, ctx, {

@@ -6,6 +6,7 @@ import * as t from '@/db/schema';
 import type { Catalog } from '@/lib/permissions/catalog';
 import { effectivePermissions, limitToApiKey, type EffectiveInput, type EffectivePermissions } from '@/lib/permissions/effective';
 import { getCatalog } from './catalog';
+import { logPosition } from './log-position';
 
 export type Source = 'ui' | 'api';
 
@@ -27,6 +28,10 @@ export interface Principal {
   managedGroupIds: readonly number[];
   /** Set when a program acts through an API key: its permissions are the user's cut to the key's list. */
   apiKey: { id: number; name: string } | null;
+  /** The session version he signed in with (null through an API key): how to read him again. */
+  sessionVersion: number | null;
+  /** The last audit event when he was read: every change writes one, so nothing he holds changed while it stays the last. */
+  readAtEvent: number;
 }
 
 /** The key a program presents, as lib/dal/api-keys found it. */
@@ -84,6 +89,7 @@ export function enabledFeatures(): Set<string> {
  */
 export function loadPrincipal(userId: number, sessionVersion: number | null, source: Source, apiKey?: ApiKeyGrant, now = Date.now()): Principal | null {
   const db = getDb();
+  const readAtEvent = logPosition(db).lastEventId;
   const user = db.select().from(t.users).where(eq(t.users.id, userId)).get();
   if (!user || user.status !== 'active') return null;
   if (apiKey ? sessionVersion !== null : user.sessionVersion !== sessionVersion) return null;
@@ -104,5 +110,18 @@ export function loadPrincipal(userId: number, sessionVersion: number | null, sou
     maxRank: Math.max(0, ...ranks),
     managedGroupIds: managed.map((m) => m.groupId),
     apiKey: apiKey ? { id: apiKey.id, name: apiKey.name } : null,
+    sessionVersion,
+    readAtEvent,
   };
+}
+
+/**
+ * The same actor read again now: null when he is deactivated or signed out everywhere since, or
+ * when his API key was revoked or has expired.
+ */
+export function reloadPrincipal(p: Principal, now = Date.now()): Principal | null {
+  if (!p.apiKey) return loadPrincipal(p.userId, p.sessionVersion, p.source, undefined, now);
+  const key = getDb().select().from(t.apiKeys).where(eq(t.apiKeys.id, p.apiKey.id)).get();
+  if (!key || key.revokedAt || (key.expiresAt && key.expiresAt.getTime() <= now)) return null;
+  return loadPrincipal(key.userId, null, p.source, { id: key.id, name: key.name, permissions: key.permissions }, now);
 }

@@ -487,7 +487,7 @@ export function createProfile({ ctx, input }: { ctx: Principal; input: unknown }
   assertMayGrant(ctx, role, permissions, 'add profiles');
   assertMayGrantChannels(ctx, [], channels, 'add profiles');
   assertNameFree(data.name);
-  return writeTransaction((tx) => {
+  return writeTransaction(ctx, (tx) => {
     const row = tx.insert(t.profiles).values({ name: data.name, description: data.description, roleKey: role.key, updatedBy: ctx.userId }).returning().get();
     tx.insert(t.profileVersions).values({ profileId: row.id, version: 1, permissions, channels, note: data.note, createdBy: ctx.userId }).run();
     writeAudit(tx, ctx, { entityType: 'profile', entityId: row.id, entityName: row.name, action: 'create', after: snapshotOf(row, 1, permissions, channels) });
@@ -565,7 +565,7 @@ function writeVersion(
 ) {
   const before = versionPermissions(row.id, row.headVersion);
   const beforeChannels = versionChannels(row.id, row.headVersion);
-  return writeTransaction((tx) => {
+  return writeTransaction(ctx, (tx) => {
     const current = lockedProfile(tx, row.id, fields.rowVersion);
     const version = appendVersion(tx, ctx, current, fields);
     writeAudit(tx, ctx, {
@@ -685,7 +685,7 @@ export function applyProfileToAll({ ctx, input }: { ctx: Principal; input: unkno
   const row = visibleProfile(ctx, data.id, 'edit profiles');
   const head = versionPermissions(row.id, row.headVersion);
   assertMayApply(ctx, row, roleOf(ctx, row.roleKey), head, versionChannels(row.id, row.headVersion), 'apply profiles');
-  return writeTransaction((tx) => {
+  return writeTransaction(ctx, (tx) => {
     const current = lockedProfile(tx, row.id, data.rowVersion);
     tx.update(t.profiles)
       .set({ floorVersion: current.headVersion, rowVersion: current.rowVersion + 1, updatedBy: ctx.userId, updatedAt: new Date() })
@@ -726,7 +726,7 @@ export function deleteProfile({ ctx, input }: { ctx: Principal; input: unknown }
     );
   }
   const permissions = versionPermissions(row.id, row.headVersion);
-  return writeTransaction((tx) => {
+  return writeTransaction(ctx, (tx) => {
     const current = lockedProfile(tx, row.id, data.rowVersion);
     const held = tx
       .select({ n: sql<number>`count(*)` })

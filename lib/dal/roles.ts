@@ -257,7 +257,7 @@ export function createRole({ ctx, input }: { ctx: Principal; input: unknown }): 
   assertMayGrantChannels(ctx, [], base.channelDefaults, 'create roles');
   assertNamesFree(data.name);
   const key = roleKeyFor(data.name);
-  return writeTransaction((tx) => {
+  return writeTransaction(ctx, (tx) => {
     tx.insert(t.roles)
       .values({ key, name: data.name, description: data.description, rank: data.rank, builtIn: false, baseRoleKey: base.key, defaults: keys })
       .run();
@@ -328,7 +328,7 @@ export function updateRole({ ctx, input }: { ctx: Principal; input: unknown }): 
   const before = head.permissions;
   // Applied, the new defaults reach every holder of the default profile: the same checks as a profile's apply.
   if (data.mode === 'apply') assertMayApplyToHolders(ctx, profile.id, keys, head.channels, 'edit roles');
-  return writeTransaction((tx) => {
+  return writeTransaction(ctx, (tx) => {
     const current = tx.select().from(t.roles).where(eq(t.roles.key, role.key)).get();
     if (!current || current.rowVersion !== data.rowVersion)
       throw new DalError(
@@ -385,7 +385,7 @@ export function deleteRole({ ctx, input }: { ctx: Principal; input: unknown }): 
     ].filter(Boolean);
     throw new DalError('conflict', `"${role.name}" is still in use (${parts.join('; ')}). Reassign or delete them first.`);
   }
-  return writeTransaction((tx) => {
+  return writeTransaction(ctx, (tx) => {
     const current = tx.select().from(t.roles).where(eq(t.roles.key, role.key)).get();
     if (!current || current.rowVersion !== data.rowVersion)
       throw new DalError('stale', `Someone changed the role "${role.name}" since you opened it. Reload and try again.`);

@@ -65,7 +65,7 @@ export function setAccountFeature({ ctx, input }: { ctx: Principal; input: unkno
   const feature = ctx.catalog.featureByKey.get(data.key);
   if (!feature) throw new DalError('not-found', `There is no account feature "${data.key}".`, { key: ['Unknown feature'] });
 
-  writeTransaction((tx) => {
+  writeTransaction(ctx, (tx) => {
     const before = tx.select().from(t.accountFeatures).where(eq(t.accountFeatures.key, data.key)).get();
     if (!before) throw new DalError('not-found', `There is no account feature "${data.key}".`, { key: ['Unknown feature'] });
     if (before.rowVersion !== data.rowVersion) {

@@ -251,7 +251,7 @@ export function assignProfile({ ctx, input }: { ctx: Principal; input: unknown }
     }));
   }
 
-  writeTransaction((tx) => {
+  writeTransaction(ctx, (tx) => {
     tx.insert(t.userProfiles)
       .values({ userId: user.id, roleKey: profile.roleKey, profileId: profile.id, version: profile.headVersion })
       .onConflictDoUpdate({ target: [t.userProfiles.userId, t.userProfiles.roleKey], set: { profileId: profile.id, version: profile.headVersion } })
@@ -286,7 +286,7 @@ export function unassignProfile({ ctx, input }: { ctx: Principal; input: unknown
   const refusal = assignRefusal(ctx, data.roleKey, new Set(held.map((h) => h.roleKey)));
   if (refusal) deny(ctx, 'remove profiles', refusal);
   assertNotLastUserManager(ctx, user, (now) => ({ ...now, profiles: now.profiles.filter((p) => p.roleKey !== data.roleKey) }));
-  writeTransaction((tx) => {
+  writeTransaction(ctx, (tx) => {
     tx.delete(t.userProfiles)
       .where(and(eq(t.userProfiles.userId, user.id), eq(t.userProfiles.roleKey, data.roleKey)))
       .run();

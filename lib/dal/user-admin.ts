@@ -284,7 +284,7 @@ export async function createUser({ ctx, input }: { ctx: Principal; input: unknow
   const { password, ...data } = parseInput(createUserInput, input);
   const checked = checkNewUser(ctx, scope, data);
   const passwordHash = await hashPassword(password);
-  return writeTransaction((tx) => insertNewUser(tx, ctx, checked, passwordHash));
+  return writeTransaction(ctx, (tx) => insertNewUser(tx, ctx, checked, passwordHash));
 }
 
 export async function updateUser({ ctx, input }: { ctx: Principal; input: unknown }): Promise<{ id: number }> {
@@ -326,7 +326,7 @@ export async function updateUser({ ctx, input }: { ctx: Principal; input: unknow
     maxChats: user.maxChats,
     skills: skillNames(user.id),
   };
-  return writeTransaction((tx) => {
+  return writeTransaction(ctx, (tx) => {
     const current = tx.select().from(t.users).where(eq(t.users.id, user.id)).get();
     if (!current || current.rowVersion !== data.rowVersion) {
       throw new DalError('stale', `Someone changed ${user.name} since you opened this page. Reload to see the current details; your changes were not saved.`);
@@ -379,7 +379,7 @@ export function setUserStatus({ ctx, input }: { ctx: Principal; input: unknown }
   assertMayManageTarget(ctx, user.id, 'deactivate users');
   if (user.id === ctx.userId) deny(ctx, 'deactivate users', 'Nobody changes his own status; ask another administrator.');
   if (data.status === 'deactivated') assertNotLastUserManager(ctx, user, () => null);
-  return writeTransaction((tx) => {
+  return writeTransaction(ctx, (tx) => {
     const current = tx.select().from(t.users).where(eq(t.users.id, user.id)).get()!;
     if (current.rowVersion !== data.rowVersion) throw new DalError('stale', `Someone changed ${user.name} since you opened this page. Reload and try again.`);
     if (current.status === data.status) return { id: user.id, status: data.status };
@@ -487,7 +487,7 @@ export function addOverride({ ctx, input }: { ctx: Principal; input: unknown }):
     }
     subject = meta.key;
   }
-  return writeTransaction((tx) => {
+  return writeTransaction(ctx, (tx) => {
     const row = tx
       .insert(t.userOverrides)
       .values({
@@ -552,7 +552,7 @@ export function removeOverride({ ctx, input }: { ctx: Principal; input: unknown 
       }
     }
   }
-  return writeTransaction((tx) => {
+  return writeTransaction(ctx, (tx) => {
     tx.delete(t.userOverrides)
       .where(and(eq(t.userOverrides.id, id), eq(t.userOverrides.userId, user.id)))
       .run();
@@ -605,7 +605,7 @@ export function moveUserToGroup({ ctx, input }: { ctx: Principal; input: unknown
   const user = reachableUser(ctx, scope, data.userId);
   assertMayManageTarget(ctx, user.id, 'move users');
   assertGroupsInScope(ctx, scope, [data.groupId], 'groupId', 'move users');
-  return writeTransaction((tx) => {
+  return writeTransaction(ctx, (tx) => {
     touchUser(tx, user.id, { groupId: data.groupId });
     writeAudit(tx, ctx, {
       entityType: 'user',
@@ -640,7 +640,7 @@ export function addSkillToUser({ ctx, input }: { ctx: Principal; input: unknown 
   const skills = resolveSkills(ctx, [data.skill], 'change skills');
   const current = skillNames(user.id);
   if (current.some((s) => s.toLowerCase() === data.skill.toLowerCase())) return { id: user.id };
-  return writeTransaction((tx) => {
+  return writeTransaction(ctx, (tx) => {
     const skillId = skills.existing[0]?.id ?? tx.insert(t.skills).values({ name: skills.fresh[0]! }).returning({ id: t.skills.id }).get().id;
     tx.insert(t.userSkills).values({ userId: user.id, skillId }).run();
     writeAudit(tx, ctx, {
@@ -693,7 +693,7 @@ export function deleteUser({ ctx, input }: { ctx: Principal; input: unknown }): 
     profiles: heldProfiles(user.id).map((h) => h.name),
     skills: skillNames(user.id),
   };
-  return writeTransaction((tx) => {
+  return writeTransaction(ctx, (tx) => {
     const current = tx.select().from(t.users).where(eq(t.users.id, user.id)).get();
     if (!current || current.rowVersion !== data.rowVersion)
       throw new DalError('stale', `Someone changed ${user.name} since you opened this page. Reload and try again.`);
