@@ -155,7 +155,10 @@ describe('fresh inside the transaction', () => {
     const before = snapshot(db);
     try {
       const refusal = refusalOf(() => createGroup({ ctx: manager, input: { name: 'Made too late', parentId: managerGroup() } }));
-      expect(refusal).toMatchObject({ code: 'conflict', message: expect.stringMatching(/permissions changed while this was being saved; nothing was changed/) });
+      expect(refusal).toMatchObject({
+        code: 'conflict',
+        message: expect.stringMatching(/permissions changed while this was being saved; nothing was changed/),
+      });
       expect(snapshot(db)).toEqual(before);
     } finally {
       removeOverride({ ctx: admin, input: { id: overrideId } });
