@@ -1,6 +1,6 @@
 import 'server-only';
 import { z } from 'zod';
-import { COMMON_ERRORS, type Operation } from './operation';
+import { changesSomething, COMMON_ERRORS, WRITE_ERRORS, type Operation } from './operation';
 import { ERROR_STATUS, type ApiErrorCode } from './error-codes';
 import { OPERATIONS } from './registry';
 import { Group, Profile, requestSchemas, responseSchemas, Role, Skill, User } from './schemas';
@@ -41,7 +41,13 @@ function parameters(op: Operation) {
     out.push({ name, in: 'query', required: !s.safeParse(undefined).success, ...(s.description ? { description: s.description } : {}), schema: inline(s) });
   }
   if (op.ifMatch) {
-    out.push({ name: 'If-Match', in: 'header', required: true, description: 'The ETag from reading the resource; `*` for whatever it is now.', schema: { type: 'string' } });
+    out.push({
+      name: 'If-Match',
+      in: 'header',
+      required: true,
+      description: 'The ETag from reading the resource; `*` for whatever it is now.',
+      schema: { type: 'string' },
+    });
   }
   return out;
 }
@@ -55,7 +61,7 @@ function responses(op: Operation) {
   if (op.response) success.content = { 'application/json': { schema: ref(idOf(op.response, responseSchemas)) } };
   const out: Record<string, unknown> = { [op.status]: success };
   const byStatus = new Map<number, ApiErrorCode[]>();
-  const codes = new Set<ApiErrorCode>([...COMMON_ERRORS, ...op.errors]);
+  const codes = new Set<ApiErrorCode>([...COMMON_ERRORS, ...(changesSomething(op) ? WRITE_ERRORS : []), ...op.errors]);
   if (op.params || op.query) codes.add('invalid');
   for (const code of codes) byStatus.set(ERROR_STATUS[code], [...(byStatus.get(ERROR_STATUS[code]) ?? []), code]);
   for (const [status, list] of [...byStatus].sort((a, b) => a[0] - b[0])) {

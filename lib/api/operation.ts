@@ -45,6 +45,8 @@ export interface Operation<P extends AnyObject = AnyObject, Q extends AnyObject 
   maxBodyBytes?: number;
   /** A change of an existing resource: `If-Match` is required. */
   ifMatch?: boolean;
+  /** A POST that changes nothing (a batch of questions): it cannot answer WRITE_ERRORS. */
+  readsOnly?: boolean;
   status: 200 | 201 | 204;
   response?: R;
   /** Error codes this operation can answer besides those every operation can. */
@@ -59,6 +61,11 @@ export function operation<P extends AnyObject, Q extends AnyObject, B extends z.
 
 /** Every operation can answer these: no or a bad key, too many calls, the database busy, a fault. */
 export const COMMON_ERRORS: readonly ApiErrorCode[] = ['unauthenticated', 'rate-limited', 'unavailable', 'internal'];
+
+/** Every change can answer these too: the key's user lost a permission while it was under way (see lib/dal/tx.ts). */
+export const WRITE_ERRORS: readonly ApiErrorCode[] = ['conflict'];
+
+export const changesSomething = (op: Operation) => op.method !== 'GET' && !op.readsOnly;
 
 function bearer(request: Request): string | null {
   const header = request.headers.get('authorization');

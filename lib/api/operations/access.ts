@@ -267,6 +267,7 @@ export const decisionOperations = [
       'Up to 1,000 questions, answered in order from a precomputed index. A key may ask about its own user and about the users it could list; anyone else is answered "unknown-user".',
     body: AuthorizeRequest,
     maxBodyBytes: 256 * 1024,
+    readsOnly: true,
     status: 200,
     response: AuthorizeResponse,
     errors: BODY_ERRORS,
