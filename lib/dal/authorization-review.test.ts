@@ -4,10 +4,10 @@ import type { DB } from '@/db/client';
 import * as t from '@/db/schema';
 import { createTestDatabase, principalOf, refusalOf, snapshot, userByLogin } from '@/lib/testing/db';
 import { DalError } from './errors';
-import { applyProfileToAll, getProfile, rollbackProfile, saveProfile } from './profiles';
+import { applyProfileToAll, createProfile, getProfile, rollbackProfile, saveProfile } from './profiles';
 import { authenticateApiKey, createApiKey, revokeApiKey } from './api-keys';
 import { addOverride, createUser, getUserDetails, removeOverride, updateUser } from './user-admin';
-import { createGroup, createSkill, renameSkill } from './groups-skills';
+import { createGroup, createSkill, renameSkill, updateGroup } from './groups-skills';
 import { setAccountFeature } from './settings';
 
 /** Holes a review found in the first version of these rules; each case failed before its fix. */
@@ -165,6 +165,32 @@ describe('fresh inside the transaction', () => {
     }
     // Read again, he holds it again and may.
     expect(createGroup({ ctx: principalOf(db, 'manager'), input: { name: 'Made when allowed again', parentId: managerGroup() } }).id).toBeGreaterThan(0);
+  });
+
+  it("an agent manager's new user lands nowhere when his group is moved out of his reach while the password is hashed", async () => {
+    const admin = principalOf(db, 'admin');
+    const { id: corner } = createGroup({ ctx: admin, input: { name: 'Corner to move', parentId: group('Support') } });
+    const { id: bare } = createProfile({ ctx: admin, input: { roleKey: 'agent', name: 'Core only', permissions: [] } });
+    const manager = principalOf(db, 'manager');
+    // Checked now, written after the hash: the move happens in between.
+    const pending = createUser({
+      ctx: manager,
+      input: {
+        loginName: 'late.arrival',
+        password: 'late-arrival-1',
+        email: 'late@example.com',
+        name: 'Lee Late',
+        nickname: 'Lee',
+        groupId: corner,
+        profileIds: [bare],
+      },
+    });
+    const row = db.select().from(t.groups).where(eq(t.groups.id, corner)).get()!;
+    updateGroup({ ctx: admin, input: { id: corner, rowVersion: row.rowVersion, name: row.name, parentId: group('Sales'), enabled: true } });
+    const before = snapshot(db);
+    await expect(pending).rejects.toMatchObject({ code: 'conflict', message: expect.stringMatching(/group structure changed/) });
+    expect(snapshot(db)).toEqual(before);
+    expect(db.select().from(t.users).where(eq(t.users.loginName, 'late.arrival')).get()).toBeUndefined();
   });
 
   it('a program whose key was revoked while its request was under way changes nothing', () => {

@@ -43,7 +43,6 @@ function world(db: DB, catalog: Catalog, versions: State['versions'], now: numbe
       { name: name as string, roleKey: roleKey as string, floor: floor as number },
     ]),
   );
-  const versionOf = client.prepare('select permissions, channels from profile_versions where profile_id = ? and version = ?').raw();
   const managed = new Map<number, number[]>();
   for (const [userId, groupId] of client.prepare('select user_id, group_id from managed_groups').raw().all() as [number, number][]) {
     managed.set(userId, [...(managed.get(userId) ?? []), groupId]);
@@ -57,7 +56,8 @@ function world(db: DB, catalog: Catalog, versions: State['versions'], now: numbe
       const key = `${profileId}:${version}`;
       let content = versions.get(key);
       if (!content) {
-        const row = versionOf.get(profileId, version) as [string, string] | undefined;
+        const row = client.prepare('select permissions, channels from profile_versions where profile_id = ? and version = ?').raw().get(profileId, version) as
+          [string, string] | undefined;
         if (!row) return undefined;
         // Versions never change once written: each is read once.
         content = { permissions: JSON.parse(row[0]) as string[], channels: JSON.parse(row[1]) as ChannelSettings };
@@ -73,10 +73,15 @@ function world(db: DB, catalog: Catalog, versions: State['versions'], now: numbe
 /** Users as the index needs them: all of them, or those named. */
 function readUsers(db: DB, ids?: readonly number[]): UserFacts[] {
   const client = db.$client;
-  const only = ids ? ` where ${ids.length ? `id in (${ids.map(Number).join(',')})` : '0'}` : '';
-  const onlyUser = ids ? ` where ${ids.length ? `user_id in (${ids.map(Number).join(',')})` : '0'}` : '';
+  // The ids are one bound JSON array, so the SQL text stays the same (and compiled) whatever they are.
+  const only = ids ? ' where id in (select value from json_each(?))' : '';
+  const onlyUser = ids ? ' where user_id in (select value from json_each(?))' : '';
+  const params = ids ? [JSON.stringify(ids.map(Number))] : [];
   const holdings = new Map<number, Holding[]>();
-  for (const [userId, profileId, version] of client.prepare(`select user_id, profile_id, version from user_profiles${onlyUser}`).raw().all() as number[][]) {
+  for (const [userId, profileId, version] of client
+    .prepare(`select user_id, profile_id, version from user_profiles${onlyUser}`)
+    .raw()
+    .all(...params) as number[][]) {
     const list = holdings.get(userId!);
     if (list) list.push({ profileId: profileId!, version: version! });
     else holdings.set(userId!, [{ profileId: profileId!, version: version! }]);
@@ -88,12 +93,17 @@ function readUsers(db: DB, ids?: readonly number[]): UserFacts[] {
          from user_overrides o join users u on u.id = o.created_by${onlyUser.replace('user_id', 'o.user_id')}`,
     )
     .raw()
-    .all() as [number, number, string, PermissionOverride['effect'], string | null, string, number | null, string][];
+    .all(...params) as [number, number, string, PermissionOverride['effect'], string | null, string, number | null, string][];
   for (const [userId, id, permissionKey, effect, level, reason, expiresAt, createdBy] of overrideRows) {
     const o: PermissionOverride = { id, permissionKey, effect, level: isLevel(level) ? level : null, reason, expiresAt, createdBy };
     overrides.set(userId, [...(overrides.get(userId) ?? []), o]);
   }
-  return (client.prepare(`select id, group_id, status from users${only}`).raw().all() as [number, number | null, string][]).map(([id, groupId, status]) => ({
+  return (
+    client
+      .prepare(`select id, group_id, status from users${only}`)
+      .raw()
+      .all(...params) as [number, number | null, string][]
+  ).map(([id, groupId, status]) => ({
     id,
     groupId,
     active: status === 'active',

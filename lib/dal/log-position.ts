@@ -21,7 +21,8 @@ export function logPosition(db: DB): LogPosition {
     s = { last: db.$client.prepare('select max(id) from audit_events').pluck(), version: db.$client.prepare('pragma data_version').pluck() };
     statements.set(db.$client, s);
   }
-  return { lastEventId: (s.last.get() as number | null) ?? 0, dataVersion: s.version.get() as number };
+  // Kept statements come from the connection's cache, shared with any caller of the same text: set the shape on each use.
+  return { lastEventId: (s.last.pluck().get() as number | null) ?? 0, dataVersion: s.version.pluck().get() as number };
 }
 
 export const samePosition = (a: LogPosition, b: LogPosition) => a.lastEventId === b.lastEventId && a.dataVersion === b.dataVersion;

@@ -1,5 +1,5 @@
 import 'server-only';
-import { eq } from 'drizzle-orm';
+import { and, eq, gt, ne, sql } from 'drizzle-orm';
 import { getDb, type DB } from '@/db/client';
 import * as t from '@/db/schema';
 import { grantsOf } from './authorize';
@@ -42,10 +42,11 @@ export function writeTransaction<T>(actor: Principal, fn: (tx: Tx) => T): T {
 
 /**
  * With the write lock held, before the change: the actor is still active and, when anything was
- * written since he was read, holds exactly what his request was checked against. Verbs authorize
- * before their transaction (a password hash or an import's parsing takes a while); an actor
- * deactivated, signed out, given other profiles or overrides, or whose key was revoked meanwhile
- * changes nothing.
+ * written since he was read, holds exactly what his request was checked against, and (an agent
+ * manager) his group structure did not move. Verbs authorize before their transaction (a password
+ * hash or an import's parsing takes a while); an actor deactivated, signed out, given other
+ * profiles or overrides, whose key was revoked, or whose subtree was rearranged meanwhile changes
+ * nothing. Checks of the target (a user's group, his rank) are the verbs' own.
  */
 function assertActorCurrent(actor: Principal): void {
   const db = getDb();
@@ -56,12 +57,38 @@ function assertActorCurrent(actor: Principal): void {
         ? `The API key "${actor.apiKey.name}" is no longer valid; nothing was changed.`
         : 'Your session has ended; nothing was changed. Sign in again.',
     );
+  const changed = (what: string) => new DalError('conflict', `${what} changed while this was being saved; nothing was changed. Reload and try again.`);
   const user = db.select({ status: t.users.status }).from(t.users).where(eq(t.users.id, actor.userId)).get();
   if (user?.status !== 'active') throw ended();
-  if (logPosition(db).lastEventId === actor.readAtEvent) return;
+  const lastEventId = logPosition(db).lastEventId;
+  if (lastEventId === actor.readAtEvent) return;
   const now = reloadPrincipal(actor);
   if (!now) throw ended();
-  if (grantsOf(now) !== grantsOf(actor)) {
-    throw new DalError('conflict', 'Your permissions changed while this was being saved; nothing was changed. Reload and try again.');
-  }
+  if (grantsOf(now) !== grantsOf(actor)) throw changed('Your permissions');
+  if (actor.managedGroupIds.length > 0 && groupMovedSince(actor.readAtEvent, actor.userId)) throw changed('The group structure');
+  // Still as he was read: the next write of the same request (a bulk change) starts from here.
+  actor.readAtEvent = lastEventId;
+}
+
+/**
+ * Someone else moved a group under another parent after event `eventId`: an agent manager's reach
+ * may differ. (His own moves stay inside his reach: the verb checked them.)
+ */
+function groupMovedSince(eventId: number, actorId: number): boolean {
+  return (
+    getDb()
+      .select({ id: t.auditEvents.id })
+      .from(t.auditEvents)
+      .where(
+        and(
+          eq(t.auditEvents.entityType, 'group'),
+          gt(t.auditEvents.id, eventId),
+          eq(t.auditEvents.action, 'update'),
+          ne(t.auditEvents.actorId, actorId),
+          sql`json_extract(${t.auditEvents.before}, '$.parentId') is not json_extract(${t.auditEvents.after}, '$.parentId')`,
+        ),
+      )
+      .limit(1)
+      .get() !== undefined
+  );
 }
