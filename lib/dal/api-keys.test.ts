@@ -1,9 +1,8 @@
-import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import type { DB } from '@/db/client';
 import * as t from '@/db/schema';
-import { createTestDatabase, principalOf, refusalOf, snapshot, userByLogin } from '@/lib/testing/db';
+import { createTestDatabase, principalOf, refusalOf, snapshot, userByLogin, writeFromAnotherProcess } from '@/lib/testing/db';
 import { authenticateApiKey, createApiKey, hashApiKey, listApiKeys, revokeApiKey } from './api-keys';
 import { holds } from './authorize';
 import { setUserStatus, addOverride } from './user-admin';
@@ -101,7 +100,9 @@ describe('createApiKey', () => {
     const agent = userByLogin(db, 'agent');
     const before = snapshot(db);
     for (const who of ['agent', 'manager']) {
-      const error = refusalOf(() => createApiKey({ ctx: principalOf(db, who), input: { name: 'mine', userId: agent.id, permissions: ['view-own-performance'] } }));
+      const error = refusalOf(() =>
+        createApiKey({ ctx: principalOf(db, who), input: { name: 'mine', userId: agent.id, permissions: ['view-own-performance'] } }),
+      );
       expect(error.code).toBe('forbidden');
       expect(error.message).toMatch(/Manage API keys/);
     }
@@ -155,7 +156,10 @@ describe('revokeApiKey and authentication', () => {
   it('an expired key, a malformed one and an unknown one are refused', () => {
     const admin = principalOf(db, 'admin');
     const expiresAt = new Date(Date.now() + 60_000);
-    const { token } = createApiKey({ ctx: admin, input: { name: 'Short lived', userId: userByLogin(db, 'admin').id, permissions: ['manage-skills'], expiresAt } });
+    const { token } = createApiKey({
+      ctx: admin,
+      input: { name: 'Short lived', userId: userByLogin(db, 'admin').id, permissions: ['manage-skills'], expiresAt },
+    });
     expect(authenticateApiKey(token).principal.loginName).toBe('admin');
     expect(refusalOf(() => authenticateApiKey(token, expiresAt.getTime() + 1)).message).toMatch(/expired/);
     expect(refusalOf(() => authenticateApiKey(null)).message).toMatch(/Authorization: Bearer/);
@@ -175,10 +179,13 @@ describe('revokeApiKey and authentication', () => {
     expect(lastUsed()).toBe(t0 + 61_000);
   });
 
-  it('a key\'s principal is reused between calls only while nothing it depends on changed: an event, another process, an expiry', () => {
+  it("a key's principal is reused between calls only while nothing it depends on changed: an event, another process, an expiry", () => {
     const admin = principalOf(db, 'admin');
     const manager = userByLogin(db, 'manager');
-    const { token } = createApiKey({ ctx: admin, input: { name: 'Cached', userId: manager.id, permissions: ['manage-agent-users-in-group', 'manage-skills'] } });
+    const { token } = createApiKey({
+      ctx: admin,
+      input: { name: 'Cached', userId: manager.id, permissions: ['manage-agent-users-in-group', 'manage-skills'] },
+    });
     const t0 = Date.now();
     const first = authenticateApiKey(token, t0).principal;
     expect(authenticateApiKey(token, t0 + 1000).principal).toBe(first);
@@ -186,7 +193,10 @@ describe('revokeApiKey and authentication', () => {
     // A revocation that runs out: lost at once, back right after its expiry, with nothing written in between.
     expect(holds(first, 'manage-skills')).toBe(true);
     const expiresAt = t0 + 5_000;
-    addOverride({ ctx: admin, input: { userId: manager.id, permissionKey: 'manage-skills', effect: 'revoke', reason: 'for a while', expiresAt: new Date(expiresAt) } });
+    addOverride({
+      ctx: admin,
+      input: { userId: manager.id, permissionKey: 'manage-skills', effect: 'revoke', reason: 'for a while', expiresAt: new Date(expiresAt) },
+    });
     const revoked = authenticateApiKey(token, t0 + 2000).principal;
     expect(revoked).not.toBe(first);
     expect(holds(revoked, 'manage-skills')).toBe(false);
@@ -194,15 +204,9 @@ describe('revokeApiKey and authentication', () => {
     expect(holds(authenticateApiKey(token, expiresAt + 1).principal, 'manage-skills')).toBe(true);
 
     // Another process deactivates the manager behind the console's back (no audit event): the next call sees it.
-    const other = new Database(db.$client.name);
-    try {
-      other.prepare("update users set status = 'deactivated' where id = ?").run(manager.id);
-      expect(refusalOf(() => authenticateApiKey(token, expiresAt + 2)).message).toMatch(/deactivated/);
-      other.prepare("update users set status = 'active' where id = ?").run(manager.id);
-    } finally {
-      other.close();
-    }
+    writeFromAnotherProcess(db, "update users set status = 'deactivated' where id = ?", manager.id);
+    expect(refusalOf(() => authenticateApiKey(token, expiresAt + 2)).message).toMatch(/deactivated/);
+    writeFromAnotherProcess(db, "update users set status = 'active' where id = ?", manager.id);
     expect(authenticateApiKey(token, expiresAt + 3).principal.userId).toBe(manager.id);
   });
 });
-

@@ -61,7 +61,6 @@ export interface ApiKeyRow {
   status: ApiKeyStatus;
 }
 
-/** Keys reach as far as the reader does: an account-wide holder sees every key, anyone else only keys acting for users in his subtree or for himself. */
 /**
  * Whose keys `ctx` reaches: his own, and those of users he may manage (in his reach, not above his
  * rank, holding nothing he lacks, managing no group beyond his), the same test as for creating one.
@@ -102,7 +101,13 @@ export function listApiKeys({ ctx }: { ctx: Principal }): ApiKeyRow[] {
       expiresAt: key.expiresAt?.getTime() ?? null,
       lastUsedAt: key.lastUsedAt?.getTime() ?? null,
       revokedAt: key.revokedAt?.getTime() ?? null,
-      status: key.revokedAt ? 'revoked' : key.expiresAt && key.expiresAt.getTime() <= now ? 'expired' : user.status !== 'active' ? 'user-deactivated' : 'active',
+      status: key.revokedAt
+        ? 'revoked'
+        : key.expiresAt && key.expiresAt.getTime() <= now
+          ? 'expired'
+          : user.status !== 'active'
+            ? 'user-deactivated'
+            : 'active',
     }));
 }
 
@@ -150,13 +155,16 @@ export function createApiKey({ ctx, input }: { ctx: Principal; input: unknown })
   const noSuchUser = () => new DalError('invalid', 'There is no such user.', { userId: ['Unknown user'] });
   const user = getDb().select().from(t.users).where(eq(t.users.id, data.userId)).get();
   if (!user || !reaches(user)) throw noSuchUser();
-  if (user.status !== 'active') throw new DalError('invalid', `${user.name} is deactivated; a key for him could never be used.`, { userId: ['User is deactivated'] });
+  if (user.status !== 'active')
+    throw new DalError('invalid', `${user.name} is deactivated; a key for him could never be used.`, { userId: ['User is deactivated'] });
   if (user.id !== ctx.userId) assertMayManageTarget(ctx, user.id, action);
-  if (data.expiresAt && data.expiresAt.getTime() <= Date.now()) throw new DalError('invalid', 'Expiry must be in the future.', { expiresAt: ['Expiry must be in the future'] });
+  if (data.expiresAt && data.expiresAt.getTime() <= Date.now())
+    throw new DalError('invalid', 'Expiry must be in the future.', { expiresAt: ['Expiry must be in the future'] });
 
   const keys = [...new Set(data.permissions)];
   const unknown = keys.filter((k) => !ctx.catalog.permissionByKey.has(k));
-  if (unknown.length) throw new DalError('invalid', `Unknown permission: ${unknown.join(', ')}`, { permissions: unknown.map((k) => `Unknown permission "${k}"`) });
+  if (unknown.length)
+    throw new DalError('invalid', `Unknown permission: ${unknown.join(', ')}`, { permissions: unknown.map((k) => `Unknown permission "${k}"`) });
   const holder = user.id === ctx.userId ? ctx.effective : effectivePermissions(ctx.catalog, readEffectiveInput(user.id));
   const notHeld = keys.filter((k) => !holder.explain.get(k)?.allowed);
   if (notHeld.length) {
@@ -210,7 +218,12 @@ export function revokeApiKey({ ctx, input }: { ctx: Principal; input: unknown })
   const action = 'revoke API keys';
   const reaches = keyScope(ctx, action, [CONSOLE.manageApiKeys]);
   const { id } = parseInput(revokeApiKeyInput, input);
-  const found = getDb().select({ key: t.apiKeys, user: t.users }).from(t.apiKeys).innerJoin(t.users, eq(t.users.id, t.apiKeys.userId)).where(eq(t.apiKeys.id, id)).get();
+  const found = getDb()
+    .select({ key: t.apiKeys, user: t.users })
+    .from(t.apiKeys)
+    .innerJoin(t.users, eq(t.users.id, t.apiKeys.userId))
+    .where(eq(t.apiKeys.id, id))
+    .get();
   if (!found || !reaches(found.user)) throw new DalError('not-found', 'There is no such API key.');
   if (found.key.revokedAt) throw new DalError('conflict', `"${found.key.name}" was already revoked.`);
   return writeTransaction(ctx, (tx) => {
@@ -309,7 +322,10 @@ function touch(db: ReturnType<typeof getDb>, keyId: number, entry: CachedKey, no
   if (now - entry.lastUsedAt <= LAST_USED_EVERY_MS) return;
   entry.lastUsedAt = now;
   try {
-    db.update(t.apiKeys).set({ lastUsedAt: new Date(now) }).where(eq(t.apiKeys.id, keyId)).run();
+    db.update(t.apiKeys)
+      .set({ lastUsedAt: new Date(now) })
+      .where(eq(t.apiKeys.id, keyId))
+      .run();
   } catch {
     // Bookkeeping only: a busy database must not refuse the call.
   }

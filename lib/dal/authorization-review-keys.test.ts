@@ -1,10 +1,9 @@
-import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import type { DB } from '@/db/client';
 import * as t from '@/db/schema';
 import { CONSOLE } from '@/lib/permissions/console';
-import { asyncRefusalOf, createTestDatabase, principalOf, refusalOf, snapshot, userByLogin } from '@/lib/testing/db';
+import { asyncRefusalOf, createTestDatabase, principalOf, refusalOf, snapshot, userByLogin, writeFromAnotherProcess } from '@/lib/testing/db';
 import { apiKeyPermissionChoices, authenticateApiKey, createApiKey, listApiKeys, revokeApiKey } from './api-keys';
 import { authorizeBatch } from './decisions';
 import { createSkill } from './groups-skills';
@@ -83,12 +82,7 @@ describe('the decision index and another process', () => {
     const dev = userByLogin(db, 'dev.nguyen');
     const ask = () => authorizeBatch({ ctx: admin, input: { questions: [{ user: dev.id, permission: 'view-own-performance' }] } }).answers[0];
     expect(ask()).toEqual({ allowed: true, reason: 'granted' });
-    const other = new Database(db.$client.name);
-    try {
-      other.prepare("update users set status = 'deactivated' where id = ?").run(dev.id);
-    } finally {
-      other.close();
-    }
+    writeFromAnotherProcess(db, "update users set status = 'deactivated' where id = ?", dev.id);
     createSkill({ ctx: admin, input: { name: 'Written meanwhile' } });
     expect(ask()).toEqual({ allowed: false, reason: 'user-deactivated' });
   });
@@ -108,7 +102,7 @@ describe('the import', () => {
 });
 
 describe('overrides', () => {
-  it("removing an override of a user out of reach answers as for one that does not exist, and removes nothing", () => {
+  it('removing an override of a user out of reach answers as for one that does not exist, and removes nothing', () => {
     const admin = principalOf(db, 'admin');
     const sales = userByLogin(db, 'sales');
     const { id } = addOverride({ ctx: admin, input: { userId: sales.id, permissionKey: 'manage-skills', effect: 'revoke', reason: 'x' } });

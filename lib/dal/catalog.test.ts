@@ -1,7 +1,6 @@
-import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { DB } from '@/db/client';
-import { createTestDatabase } from '@/lib/testing/db';
+import { createTestDatabase, writeFromAnotherProcess } from '@/lib/testing/db';
 import { getCatalog } from './catalog';
 
 let db: DB;
@@ -16,12 +15,7 @@ describe('getCatalog', () => {
   it('is read again only when the database moved: the same catalog while nothing changed, a new one after another process adds a role', () => {
     const first = getCatalog();
     expect(getCatalog()).toBe(first);
-    const other = new Database(db.$client.name);
-    try {
-      other.prepare(INSERT).run(...customRole('from-elsewhere'));
-    } finally {
-      other.close();
-    }
+    writeFromAnotherProcess(db, INSERT, ...customRole('from-elsewhere'));
     const after = getCatalog();
     expect(after).not.toBe(first);
     expect(after.roleByKey.has('from-elsewhere')).toBe(true);

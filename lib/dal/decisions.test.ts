@@ -1,9 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import Database from 'better-sqlite3';
 import { eq } from 'drizzle-orm';
 import type { DB } from '@/db/client';
 import * as t from '@/db/schema';
-import { createTestDatabase, principalOf, refusalOf, userByLogin } from '@/lib/testing/db';
+import { createTestDatabase, principalOf, refusalOf, userByLogin, writeFromAnotherProcess } from '@/lib/testing/db';
 import { LEVELS } from '@/lib/permissions/channels';
 import { decide, engineSubject, type Decision } from '@/lib/permissions/decision-index';
 import { effectivePermissions } from '@/lib/permissions/effective';
@@ -120,9 +119,7 @@ describe('the decision index', () => {
     const dev = userByLogin(db, 'dev.nguyen');
     const ask = () => authorizeBatch({ ctx: admin, input: { questions: [{ user: dev.id, permission: 'view-own-performance' }] } }).answers[0];
     expect(ask()).toEqual({ allowed: true, reason: 'granted' });
-    const other = new Database(db.$client.name);
-    other.prepare("update users set status = 'deactivated' where id = ?").run(dev.id);
-    other.close();
+    writeFromAnotherProcess(db, "update users set status = 'deactivated' where id = ?", dev.id);
     expect(ask()).toEqual({ allowed: false, reason: 'user-deactivated' });
   });
 
@@ -167,7 +164,15 @@ describe('authorizeBatch', () => {
     const user = userByLogin(db, 'agent').id;
     const cases: [unknown, string][] = [
       [{ questions: [{ user, permission: 'no-such-thing' }] }, 'questions.0.permission'],
-      [{ questions: [{ user, permission: 'view-own-performance' }, { user, permission: 'view' }] }, 'questions.1.channel'],
+      [
+        {
+          questions: [
+            { user, permission: 'view-own-performance' },
+            { user, permission: 'view' },
+          ],
+        },
+        'questions.1.channel',
+      ],
       [{ questions: [{ user, permission: 'view-own-performance', channel: 'fax' }] }, 'questions.0.channel'],
       [{ questions: [{ user: 'agent', permission: 'view-own-performance' }] }, 'questions.0.user'],
       [{ questions: [] }, 'questions'],

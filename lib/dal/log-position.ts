@@ -1,5 +1,4 @@
 import 'server-only';
-import type { Statement } from 'better-sqlite3';
 import type { DB } from '@/db/client';
 
 /**
@@ -13,16 +12,11 @@ export interface LogPosition {
   dataVersion: number;
 }
 
-const statements = new WeakMap<DB['$client'], { last: Statement; version: Statement }>();
-
 export function logPosition(db: DB): LogPosition {
-  let s = statements.get(db.$client);
-  if (!s) {
-    s = { last: db.$client.prepare('select max(id) from audit_events').pluck(), version: db.$client.prepare('pragma data_version').pluck() };
-    statements.set(db.$client, s);
-  }
-  // Kept statements come from the connection's cache, shared with any caller of the same text: set the shape on each use.
-  return { lastEventId: (s.last.pluck().get() as number | null) ?? 0, dataVersion: s.version.pluck().get() as number };
+  return {
+    lastEventId: (db.$client.prepare('select max(id) from audit_events').pluck().get() as number | null) ?? 0,
+    dataVersion: db.$client.prepare('pragma data_version').pluck().get() as number,
+  };
 }
 
 export const samePosition = (a: LogPosition, b: LogPosition) => a.lastEventId === b.lastEventId && a.dataVersion === b.dataVersion;

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
+import Database from 'better-sqlite3';
 import { migrateDatabase, openDatabase, setDbForTesting, type DB } from '@/db/client';
 import { seedDatabase } from '@/db/seed';
 import * as t from '@/db/schema';
@@ -89,6 +90,24 @@ export async function createPseudonymAuditor(db: DB): Promise<void> {
   });
   await createUser({
     ctx: admin,
-    input: { loginName: 'auditor', password: 'auditor-password', email: 'auditor@example.com', name: 'Ada Auditor', nickname: 'Ada', groupId: null, profileIds: [id] },
+    input: {
+      loginName: 'auditor',
+      password: 'auditor-password',
+      email: 'auditor@example.com',
+      name: 'Ada Auditor',
+      nickname: 'Ada',
+      groupId: null,
+      profileIds: [id],
+    },
   });
+}
+
+/** A write by another process on the same file (its own connection, no audit event), as a maintenance job or a second server would make. */
+export function writeFromAnotherProcess(db: DB, sql: string, ...params: unknown[]): void {
+  const other = new Database(db.$client.name);
+  try {
+    other.prepare(sql).run(...params);
+  } finally {
+    other.close();
+  }
 }
