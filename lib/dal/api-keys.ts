@@ -6,14 +6,14 @@ import { z } from 'zod';
 import { getDb } from '@/db/client';
 import * as t from '@/db/schema';
 import { CONSOLE, VIEW_API_KEYS } from '@/lib/permissions/console';
-import { handOutRefusal } from '@/lib/permissions/grant-rules';
+import { handOutRefusal } from '@/lib/permissions/policy';
 import { effectivePermissions } from '@/lib/permissions/effective';
 import { writeAudit } from './audit';
-import { authorize, deny, holdsOrCovers, reachOf } from './authorize';
+import { authorize, deny } from './authorize';
 import { DalError, parseInput } from './errors';
 import { loadPrincipal, readEffectiveInput, type Principal } from './principal';
 import { reachableUser } from './user-access';
-import { assertMayManageTarget, manageTargetRefusal } from './user-admin';
+import { assertMayManage, manageVerdict } from './policy';
 import { writeTransaction } from './tx';
 import { logPosition, samePosition } from './log-position';
 
@@ -72,7 +72,7 @@ function keyScope(ctx: Principal, action: string, anyOf: readonly string[]) {
     if (user.id === ctx.userId) return true;
     if (scope.kind === 'groups' && (user.groupId === null || !scope.groupIds.has(user.groupId))) return false;
     let ok = verdicts.get(user.id);
-    if (ok === undefined) verdicts.set(user.id, (ok = manageTargetRefusal(ctx, user.id) === null));
+    if (ok === undefined) verdicts.set(user.id, (ok = manageVerdict(ctx, user.id) === null));
     return ok;
   };
 }
@@ -137,9 +137,7 @@ export function apiKeyPermissionChoices({ ctx, input }: { ctx: Principal; input:
 }
 
 function keyGrantRefusal(ctx: Principal, key: string): string | null {
-  const accountWide = reachOf(ctx, CONSOLE.manageApiKeys) === 'account';
-  const name = ctx.catalog.permissionByKey.get(key)?.name ?? key;
-  return handOutRefusal({ holds: (k) => holdsOrCovers(ctx, k), accountWide }, key, name, false);
+  return handOutRefusal(ctx, key);
 }
 
 /**
@@ -157,7 +155,7 @@ export function createApiKey({ ctx, input }: { ctx: Principal; input: unknown })
   if (!user || !reaches(user)) throw noSuchUser();
   if (user.status !== 'active')
     throw new DalError('invalid', `${user.name} is deactivated; a key for him could never be used.`, { userId: ['User is deactivated'] });
-  if (user.id !== ctx.userId) assertMayManageTarget(ctx, user.id, action);
+  if (user.id !== ctx.userId) assertMayManage(ctx, user.id, action);
   if (data.expiresAt && data.expiresAt.getTime() <= Date.now())
     throw new DalError('invalid', 'Expiry must be in the future.', { expiresAt: ['Expiry must be in the future'] });
 

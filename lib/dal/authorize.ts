@@ -1,39 +1,13 @@
 import 'server-only';
 import { getDb } from '@/db/client';
 import * as t from '@/db/schema';
-import { subtreeIds } from '@/lib/permissions/scope';
-import { COVERED_BY } from '@/lib/permissions/console';
+import { reachOf } from '@/lib/permissions/policy';
 import { DalError } from './errors';
-import type { Principal } from './principal';
+import { subtreeOf, type Principal } from './principal';
 
 export type Scope = { kind: 'account' } | { kind: 'groups'; groupIds: ReadonlySet<number> };
 
-export function holds(p: Principal, permissionKey: string): boolean {
-  return p.effective.explain.get(permissionKey)?.allowed ?? false;
-}
-
-/**
- * How far a held permission reaches: the whole account when any role it comes from is an
- * account-wide role (Admin), else only the subtree of the groups he manages (an agent
- * manager). A permission granted by an override reaches no further than the managed groups.
- */
-export function reachOf(p: Principal, permissionKey: string): 'account' | 'managed-groups' | null {
-  const e = p.effective.explain.get(permissionKey);
-  if (!e?.allowed) return null;
-  const accountWide = e.sources.some((s) => (s.kind === 'core' || s.kind === 'profile') && p.catalog.roleByKey.get(s.roleKey)?.scope === 'account');
-  return accountWide ? 'account' : 'managed-groups';
-}
-
-/** He holds `key`, or holds account-wide a capability that includes it (see COVERED_BY). */
-export function holdsOrCovers(p: Principal, key: string): boolean {
-  return holds(p, key) || reachOfAny(p, COVERED_BY[key] ?? []) === 'account';
-}
-
-/** The widest reach among several keys of one capability. */
-export function reachOfAny(p: Principal, keys: readonly string[]): 'account' | 'managed-groups' | null {
-  const reaches = keys.map((k) => reachOf(p, k));
-  return reaches.includes('account') ? 'account' : reaches.includes('managed-groups') ? 'managed-groups' : null;
-}
+export { holds, reachOf, reachOfAny, holdsOrCovers } from '@/lib/permissions/policy';
 
 /**
  * What an actor may do, as one comparable value: each permission he holds with its reach, his
@@ -48,9 +22,10 @@ export function grantsOf(p: Principal): string {
   return JSON.stringify([held, levels, [...p.roleKeys].sort(), p.maxRank, [...p.managedGroupIds].sort((a, b) => a - b)]);
 }
 
-export function managedSubtree(p: Principal): Set<number> {
-  const groups = getDb().select({ id: t.groups.id, parentId: t.groups.parentId }).from(t.groups).all();
-  return subtreeIds(groups, p.managedGroupIds);
+/** The groups an agent manager reaches, read now (a group he just made is in it). */
+export function managedSubtree(p: Principal): ReadonlySet<number> {
+  p.subtree = subtreeOf(p.managedGroupIds);
+  return p.subtree;
 }
 
 /** Record a refusal in the security log; a failure to record never hides the refusal itself. */

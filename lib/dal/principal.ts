@@ -3,7 +3,8 @@ import { and, eq, sql } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import { overrideColumns } from '@/db/columns';
 import * as t from '@/db/schema';
-import type { Catalog } from '@/lib/permissions/catalog';
+import { rankOf, type Subject } from '@/lib/permissions/policy';
+import { subtreeIds } from '@/lib/permissions/scope';
 import { effectivePermissions, limitToApiKey, type EffectiveInput, type EffectivePermissions } from '@/lib/permissions/effective';
 import { getCatalog } from './catalog';
 import { logPosition } from './log-position';
@@ -15,17 +16,11 @@ export type Source = 'ui' | 'api';
  * the versions he is on, his overrides, the account features. Nothing is trusted from the cookie
  * beyond his id and session version.
  */
-export interface Principal {
-  userId: number;
+export interface Principal extends Subject {
   loginName: string;
   name: string;
   source: Source;
-  catalog: Catalog;
   effective: EffectivePermissions;
-  roleKeys: ReadonlySet<string>;
-  /** The highest rank among his roles (0 without any). */
-  maxRank: number;
-  managedGroupIds: readonly number[];
   /** Set when a program acts through an API key: its permissions are the user's cut to the key's list. */
   apiKey: { id: number; name: string } | null;
   /** The session version he signed in with (null through an API key): how to read him again. */
@@ -97,8 +92,8 @@ export function loadPrincipal(userId: number, sessionVersion: number | null, sou
   const input = readEffectiveInput(userId, now);
   const managed = db.select({ groupId: t.managedGroups.groupId }).from(t.managedGroups).where(eq(t.managedGroups.userId, userId)).all();
   const roleKeys = new Set(input.profiles.map((p) => p.roleKey));
-  const ranks = [...roleKeys].map((k) => catalog.roleByKey.get(k)?.rank ?? 0);
   const effective = effectivePermissions(catalog, input);
+  const managedGroupIds = managed.map((m) => m.groupId);
   return {
     userId: user.id,
     loginName: user.loginName,
@@ -107,8 +102,10 @@ export function loadPrincipal(userId: number, sessionVersion: number | null, sou
     catalog,
     effective: apiKey ? limitToApiKey(catalog, effective, apiKey.permissions) : effective,
     roleKeys,
-    maxRank: Math.max(0, ...ranks),
-    managedGroupIds: managed.map((m) => m.groupId),
+    maxRank: rankOf(catalog, roleKeys),
+    groupId: user.groupId,
+    managedGroupIds,
+    subtree: subtreeOf(managedGroupIds),
     apiKey: apiKey ? { id: apiKey.id, name: apiKey.name } : null,
     sessionVersion,
     readAtEvent,
@@ -124,4 +121,44 @@ export function reloadPrincipal(p: Principal, now = Date.now()): Principal | nul
   const key = getDb().select().from(t.apiKeys).where(eq(t.apiKeys.id, p.apiKey.id)).get();
   if (!key || key.revokedAt || (key.expiresAt && key.expiresAt.getTime() <= now)) return null;
   return loadPrincipal(key.userId, null, p.source, { id: key.id, name: key.name, permissions: key.permissions }, now);
+}
+
+/** The managed groups and every group below them (empty when he manages none). */
+export function subtreeOf(managedGroupIds: readonly number[]): Set<number> {
+  if (managedGroupIds.length === 0) return new Set();
+  const groups = getDb().select({ id: t.groups.id, parentId: t.groups.parentId }).from(t.groups).all();
+  return subtreeIds(groups, managedGroupIds);
+}
+
+/** The policy's facts about any user (a target of a change), read now; null when he does not exist. */
+export function subjectOf(
+  userId: number,
+  now = Date.now(),
+): (Subject & { status: 'active' | 'deactivated'; loginName: string; name: string; input: EffectiveInput }) | null {
+  const db = getDb();
+  const user = db.select().from(t.users).where(eq(t.users.id, userId)).get();
+  if (!user) return null;
+  const catalog = getCatalog();
+  const input = readEffectiveInput(userId, now);
+  const roleKeys = new Set(input.profiles.map((p) => p.roleKey));
+  const managedGroupIds = db
+    .select({ groupId: t.managedGroups.groupId })
+    .from(t.managedGroups)
+    .where(eq(t.managedGroups.userId, userId))
+    .all()
+    .map((m) => m.groupId);
+  return {
+    userId,
+    loginName: user.loginName,
+    name: user.name,
+    status: user.status,
+    catalog,
+    input,
+    effective: effectivePermissions(catalog, input),
+    roleKeys,
+    maxRank: rankOf(catalog, roleKeys),
+    groupId: user.groupId,
+    managedGroupIds,
+    subtree: subtreeOf(managedGroupIds),
+  };
 }

@@ -3,9 +3,9 @@ import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import * as t from '@/db/schema';
 import { roleDefaults, type Role, type RolePermission } from '@/lib/permissions/catalog';
-import { CONSOLE, USER_ADMIN } from '@/lib/permissions/console';
+import { CONSOLE } from '@/lib/permissions/console';
 import { effectivePermissions } from '@/lib/permissions/effective';
-import { grantRefusal, type Granter } from '@/lib/permissions/grant-rules';
+import { grantRefusals, guardedPermissions, lastHolderRefusal, levelRefusals, levelsOf, manageableProfileRoles } from '@/lib/permissions/policy';
 import { diffKeys, profileProblems } from '@/lib/permissions/profile-rules';
 import { LEVEL_NAMES, levelRank, resolveChannelLevels, type ChannelSettings, type Level } from '@/lib/permissions/channels';
 import {
@@ -21,7 +21,8 @@ import {
   versionedProfileInput,
 } from '@/lib/schemas/profiles';
 import { writeAudit } from './audit';
-import { deny, managedSubtree, reachOf, reachOfAny, permissionNames } from './authorize';
+import { deny, permissionNames } from './authorize';
+import { activeCandidatesFor, manageVerdict } from './policy';
 import { DalError, parseInput } from './errors';
 import { enabledFeatures, readEffectiveInput, type Principal } from './principal';
 import { writeTransaction, type Tx } from './tx';
@@ -29,22 +30,7 @@ import { writeTransaction, type Tx } from './tx';
 // ---------------------------------------------------------------------------------------------
 // Who may manage which profiles
 
-const ROLE_PROFILE_PERMISSION: Record<string, string> = {
-  agent: CONSOLE.manageAgentProfilesInGroup,
-  'agent-manager': CONSOLE.manageAgentManagerProfilesInGroup,
-};
-
-/** The roles whose profiles the actor manages: all of them, or those his permissions name. */
-function manageableRoles(ctx: Principal): 'all' | Set<string> {
-  if (reachOf(ctx, CONSOLE.manageProfiles) === 'account') return 'all';
-  const roles = new Set<string>();
-  const named = Object.entries(ROLE_PROFILE_PERMISSION)
-    .filter(([, permission]) => reachOf(ctx, permission))
-    .map(([key]) => key);
-  // A custom role counts as its base role.
-  for (const role of ctx.catalog.roles) if (named.includes(role.baseRoleKey)) roles.add(role.key);
-  return roles;
-}
+const manageableRoles = manageableProfileRoles;
 
 function requireProfileArea(ctx: Principal, action: string): 'all' | Set<string> {
   const roles = manageableRoles(ctx);
@@ -55,13 +41,6 @@ function requireProfileArea(ctx: Principal, action: string): 'all' | Set<string>
 
 const mayManageRole = (roles: 'all' | Set<string>, roleKey: string) => roles === 'all' || roles.has(roleKey);
 
-function granterOf(ctx: Principal): Granter {
-  return {
-    holds: (key) => ctx.effective.explain.get(key)?.allowed ?? false,
-    accountWide: reachOf(ctx, CONSOLE.manageProfiles) === 'account' || reachOfAny(ctx, USER_ADMIN) === 'account',
-  };
-}
-
 function roleOf(ctx: Principal, roleKey: string): Role {
   const role = ctx.catalog.roleByKey.get(roleKey);
   if (!role) throw new DalError('invalid', `There is no role "${roleKey}".`, { roleKey: ['Unknown role'] });
@@ -71,8 +50,7 @@ function roleOf(ctx: Principal, roleKey: string): Role {
 /** Refuse, naming them, any permission the actor may not switch on in a profile of `role`. */
 function assertMayGrant(ctx: Principal, role: Role, keys: readonly string[], action: string): void {
   const defaults = new Set(roleDefaults(role, enabledFeatures()));
-  const granter = granterOf(ctx);
-  const refusals = keys.map((k) => grantRefusal(granter, role, k, defaults)).filter((r): r is string => r !== null);
+  const refusals = grantRefusals(ctx, role, keys, defaults);
   if (refusals.length) deny(ctx, action, refusals.join(' '));
 }
 
@@ -193,15 +171,11 @@ function assertValidChannels(ctx: Principal, channels: ChannelSettings): Channel
 
 /** Nobody grants a channel level above the one he holds in that channel. */
 export function assertMayGrantChannels(ctx: Principal, before: readonly ChannelSettings[], next: ChannelSettings, action: string) {
-  const after = resolveChannelLevels(ctx.catalog.channels, next);
-  const earlier = before.map((b) => resolveChannelLevels(ctx.catalog.channels, b));
-  const refusals: string[] = [];
-  for (const c of ctx.catalog.channels) {
-    const level = after.get(c.key)!.level;
-    const raised = earlier.length === 0 ? levelRank(level) > 0 : earlier.some((e) => levelRank(level) > levelRank(e.get(c.key)!.level));
-    const mine = ctx.effective.channels.get(c.key)?.level ?? 'none';
-    if (raised && levelRank(level) > levelRank(mine)) refusals.push(`You hold "${LEVEL_NAMES[mine]}" in ${c.name}, so you can't give "${LEVEL_NAMES[level]}".`);
-  }
+  const refusals = levelRefusals(
+    ctx,
+    before.map((b) => levelsOf(ctx.catalog, b)),
+    levelsOf(ctx.catalog, next),
+  );
   if (refusals.length) deny(ctx, action, refusals.join(' '));
 }
 
@@ -265,14 +239,13 @@ function rolePermissionRows(ctx: Principal, role: Role): { rows: ProfilePermissi
   const features = enabledFeatures();
   const defaults = roleDefaults(role, features);
   const defaultSet = new Set(defaults);
-  const granter = granterOf(ctx);
   const rows = role.permissions.map((p) => {
     const feature = ctx.catalog.permissionByKey.get(p.key)?.feature;
     return {
       ...p,
       roleDefault: defaultSet.has(p.key),
       featureOff: feature && !features.has(feature) ? (ctx.catalog.featureByKey.get(feature)?.name ?? feature) : null,
-      grantRefusal: grantRefusal(granter, role, p.key, defaultSet),
+      grantRefusal: grantRefusals(ctx, role, [p.key], defaultSet)[0] ?? null,
     };
   });
   return { rows, defaults };
@@ -355,7 +328,12 @@ const CONSOLE_KEYS = Object.values(CONSOLE) as string[];
  */
 function anyHolderAfter(userIds: number[], profileId: number, permissions: readonly string[], key: string, ctx: Principal): boolean {
   const onProfile = new Set(
-    getDb().select({ id: t.userProfiles.userId }).from(t.userProfiles).where(eq(t.userProfiles.profileId, profileId)).all().map((r) => r.id),
+    getDb()
+      .select({ id: t.userProfiles.userId })
+      .from(t.userProfiles)
+      .where(eq(t.userProfiles.profileId, profileId))
+      .all()
+      .map((r) => r.id),
   );
   const ordered = [...userIds.filter((id) => !onProfile.has(id)), ...userIds.filter((id) => onProfile.has(id))];
   return ordered.some((userId) => {
@@ -363,27 +341,6 @@ function anyHolderAfter(userIds: number[], profileId: number, permissions: reado
     const profiles = input.profiles.map((p) => (p.profileId === profileId ? { ...p, enabled: permissions } : p));
     return effectivePermissions(ctx.catalog, { ...input, profiles }).explain.get(key)?.allowed === true;
   });
-}
-
-/** Active users who may hold `key` today through a role that has it, or a grant (few: the admins). */
-function activeCandidatesFor(ctx: Principal, key: string): number[] {
-  const roleKeys = ctx.catalog.roles.filter((r) => r.permissionByKey.has(key) || r.coreKeys.has(key)).map((r) => r.key);
-  const db = getDb();
-  const candidates = db
-    .selectDistinct({ id: t.users.id })
-    .from(t.users)
-    .innerJoin(t.userProfiles, eq(t.userProfiles.userId, t.users.id))
-    .where(and(eq(t.users.status, 'active'), roleKeys.length ? inArray(t.userProfiles.roleKey, roleKeys) : sql`0`))
-    .all()
-    .map((r) => r.id);
-  const granted = db
-    .selectDistinct({ id: t.userOverrides.userId })
-    .from(t.userOverrides)
-    .innerJoin(t.users, eq(t.users.id, t.userOverrides.userId))
-    .where(and(eq(t.userOverrides.permissionKey, key), eq(t.users.status, 'active')))
-    .all()
-    .map((r) => r.id);
-  return [...new Set([...candidates, ...granted])];
 }
 
 function impactOf(
@@ -411,8 +368,8 @@ function impactOf(
       const lost = CONSOLE_KEYS.filter((k) => ctx.effective.explain.get(k)?.allowed && !after.explain.get(k)?.allowed);
       if (lost.length) warnings.push(`You hold this profile: saving takes away your own ${lost.map((k) => `"${name(k)}"`).join(', ')}.`);
     }
-    for (const key of LAST_HOLDER_GUARDED) {
-      if (removed.includes(key) && !anyHolderAfter(activeCandidatesFor(ctx, key), profileId, next, key, ctx)) {
+    for (const key of guardedPermissions(ctx.catalog)) {
+      if (removed.includes(key) && !anyHolderAfter(activeCandidatesFor(ctx.catalog, key), profileId, next, key, ctx)) {
         warnings.push(`No active user would hold "${name(key)}" any more; this save will be refused.`);
       }
     }
@@ -583,9 +540,6 @@ function writeVersion(
   });
 }
 
-/** Console permissions somebody active must always keep: losing the last holder locks the account out. */
-const LAST_HOLDER_GUARDED: readonly string[] = Object.values(CONSOLE);
-
 /**
  * Moving every holder to `next` ("Save and apply", a rollback applied, "Apply to all holders"):
  * holders on any older version may gain what `next` adds over theirs, so the actor must be able to
@@ -606,29 +560,23 @@ function assertMayApply(ctx: Principal, row: { id: number; name: string }, role:
       action,
     );
   if (manageableRoles(ctx) !== 'all' && versions.length) {
-    const reach = managedSubtree(ctx);
-    const outside = getDb()
-      .select({ loginName: t.users.loginName, groupId: t.users.groupId })
-      .from(t.userProfiles)
-      .innerJoin(t.users, eq(t.users.id, t.userProfiles.userId))
-      .where(eq(t.userProfiles.profileId, row.id))
-      .all()
-      .filter((u) => u.groupId === null || !reach.has(u.groupId));
-    if (outside.length) {
+    // An agent manager moves only holders he may manage: inside his structure, and none who
+    // manages beyond it, outranks him or holds what he lacks.
+    const holders = getDb().select({ userId: t.userProfiles.userId }).from(t.userProfiles).where(eq(t.userProfiles.profileId, row.id)).all();
+    const beyond = holders.filter((h) => h.userId !== ctx.userId && manageVerdict(ctx, h.userId) !== null).length;
+    if (beyond) {
       deny(
         ctx,
         action,
-        `"${row.name}" is held by ${outside.length} user(s) outside your group structure; save it for new users only, or ask an administrator to apply it.`,
+        `"${row.name}" is held by ${beyond} user(s) you may not manage (outside your group structure, or holding more than you); save it for new users only, or ask an administrator to apply it.`,
       );
     }
   }
-  for (const key of LAST_HOLDER_GUARDED) {
+  for (const key of guardedPermissions(ctx.catalog)) {
     if (next.includes(key) || !heldSets.some((held) => held.includes(key))) continue;
-    if (!anyHolderAfter(activeCandidatesFor(ctx, key), row.id, next, key, ctx)) {
+    if (!anyHolderAfter(activeCandidatesFor(ctx.catalog, key), row.id, next, key, ctx)) {
       const label = ctx.catalog.permissionByKey.get(key)?.name ?? key;
-      throw new DalError('invalid', `No active user would hold "${label}" after this change; keep it on or give it to someone first.`, {
-        permissions: [`Leaves nobody with "${label}"`],
-      });
+      throw new DalError('invalid', lastHolderRefusal(ctx.catalog, key), { permissions: [`Leaves nobody with "${label}"`] });
     }
   }
 }

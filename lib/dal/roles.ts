@@ -5,10 +5,10 @@ import { getDb } from '@/db/client';
 import * as t from '@/db/schema';
 import { roleDefaults, type Role } from '@/lib/permissions/catalog';
 import { ROLE_ADMIN } from '@/lib/permissions/console';
-import { grantRefusal } from '@/lib/permissions/grant-rules';
+import { customRoleRefusals, isExclusive, maxCustomRoleRank } from '@/lib/permissions/policy';
 import { diffKeys, profileProblems } from '@/lib/permissions/profile-rules';
 import { writeAudit } from './audit';
-import { authorize, deny, reachOfAny } from './authorize';
+import { authorize, deny } from './authorize';
 import { DalError, parseInput } from './errors';
 import { enabledFeatures, type Principal } from './principal';
 import {
@@ -43,12 +43,12 @@ function requireRoles(ctx: Principal, action: string) {
  * Administrator) stays the one only its holders assign.
  */
 function assertRank(ctx: Principal, base: Role, rank: number, action: string) {
-  const max = Math.min(base.rank, ctx.catalog.topRank - 1);
+  if (rank > ctx.maxRank) deny(ctx, action, 'You may not rank a role above your own.');
+  const max = maxCustomRoleRank(ctx, base);
   if (rank > max)
     throw new DalError('invalid', `The rank can be at most ${max}${max < base.rank ? ', below the top-ranked role' : `, the rank of ${base.name}`}.`, {
-      rank: ['Rank too high'],
+      rank: [`Rank can be at most ${max}`],
     });
-  if (rank > ctx.maxRank) deny(ctx, action, 'You may not rank a role above your own.');
 }
 
 function builtInBase(ctx: Principal, key: string): Role {
@@ -72,13 +72,7 @@ function checkedDefaults(ctx: Principal, base: Role, keys: readonly string[], pr
     throw new DalError('invalid', message, { defaults: [message] });
   }
   const baseDefaults = new Set(roleDefaults(base, enabledFeatures()));
-  const granter = {
-    holds: (k: string) => ctx.effective.explain.get(k)?.allowed ?? false,
-    accountWide: reachOfAny(ctx, ROLE_ADMIN) === 'account',
-  };
-  const refusals = diffKeys(previous, keys)
-    .added.map((k) => grantRefusal(granter, base, k, baseDefaults))
-    .filter((r): r is string => r !== null);
+  const refusals = customRoleRefusals(ctx, base, diffKeys(previous, keys).added, baseDefaults);
   if (refusals.length) deny(ctx, action, refusals.join(' '));
   return [...new Set(keys)].sort();
 }
@@ -181,17 +175,13 @@ export interface RoleEditorData {
 
 function editorRows(ctx: Principal, base: Role, baseDefaults: Set<string>): ProfilePermissionRow[] {
   const features = enabledFeatures();
-  const granter = {
-    holds: (k: string) => ctx.effective.explain.get(k)?.allowed ?? false,
-    accountWide: reachOfAny(ctx, ROLE_ADMIN) === 'account',
-  };
   return base.permissions.map((p) => {
     const feature = ctx.catalog.permissionByKey.get(p.key)?.feature;
     return {
       ...p,
       roleDefault: baseDefaults.has(p.key),
       featureOff: feature && !features.has(feature) ? (ctx.catalog.featureByKey.get(feature)?.name ?? feature) : null,
-      grantRefusal: grantRefusal(granter, base, p.key, baseDefaults),
+      grantRefusal: customRoleRefusals(ctx, base, [p.key], baseDefaults)[0] ?? null,
     };
   });
 }
@@ -203,7 +193,9 @@ export function getRoleEditor({ ctx, input }: { ctx: Principal; input: unknown }
   const role = data.key ? ctx.catalog.roleByKey.get(data.key) : undefined;
   if (data.key && (!role || role.builtIn)) throw new DalError('not-found', 'There is no such custom role; built-in roles cannot be edited.');
   const base = builtInBase(ctx, role?.baseRoleKey ?? data.baseRoleKey ?? '');
-  const baseDefaults = roleDefaults(base, enabledFeatures());
+  // A custom role never holds what is exclusive to its base (Aivo's Administrator-only permissions).
+  const baseDefaults = roleDefaults(base, enabledFeatures()).filter((k) => !isExclusive(ctx.catalog, k));
+  const maxRank = maxCustomRoleRank(ctx, base);
   const row = role ? getDb().select().from(t.roles).where(eq(t.roles.key, role.key)).get() : undefined;
   const defaultProfile = role
     ? getDb()
@@ -217,8 +209,8 @@ export function getRoleEditor({ ctx, input }: { ctx: Principal; input: unknown }
     rowVersion: row?.rowVersion ?? 0,
     name: role?.name ?? '',
     description: role?.description ?? '',
-    rank: role?.rank ?? base.rank,
-    maxRank: base.rank,
+    rank: Math.min(role?.rank ?? base.rank, maxRank),
+    maxRank,
     base: { key: base.key, name: base.name, core: base.core },
     rolePermissions: editorRows(ctx, base, new Set(baseDefaults)),
     defaults: role ? (row?.defaults ?? []) : baseDefaults,

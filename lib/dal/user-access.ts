@@ -5,12 +5,12 @@ import { getDb } from '@/db/client';
 import * as t from '@/db/schema';
 import { roleDefaults, type Catalog } from '@/lib/permissions/catalog';
 import { CONSOLE, USER_ADMIN, USER_LIST_PERMISSIONS } from '@/lib/permissions/console';
-import { effectivePermissions, type ChannelExplanation, type EffectiveInput, type EffectivePermissions, type Explanation } from '@/lib/permissions/effective';
-import { grantRefusal } from '@/lib/permissions/grant-rules';
-import { LEVEL_NAMES, levelRank, resolveChannelLevels } from '@/lib/permissions/channels';
+import { effectivePermissions, type ChannelExplanation, type EffectivePermissions, type Explanation } from '@/lib/permissions/effective';
+import { grantRefusals, levelRefusals, levelsOf, roleRefusal } from '@/lib/permissions/policy';
 import { hasPassword } from '@/lib/auth/password';
 import { writeAudit } from './audit';
-import { authorize, deny, reachOf, type Scope, reachOfAny } from './authorize';
+import { authorize, deny, reachOf, type Scope } from './authorize';
+import { assertKeepsLastHolders, assertMayManage } from './policy';
 import { DalError, parseInput } from './errors';
 import { enabledFeatures, readEffectiveInput, type Principal } from './principal';
 import { writeTransaction, type Tx } from './tx';
@@ -26,17 +26,15 @@ const assignInput = z.strictObject({
 });
 const unassignInput = z.strictObject({ userId, roleKey: z.string().min(1, 'Role is required').max(100, 'Role is too long') });
 
-/** The roles whose users an agent manager's permissions name. */
-const USER_ROLE_PERMISSION: Record<string, string> = {
-  agent: CONSOLE.manageAgentUsersInGroup,
-  'agent-manager': CONSOLE.manageAgentManagerUsersInGroup,
-};
-
-/** A user the actor may reach, or "not found": outside his subtree a user does not exist for him. */
-export function reachableUser(ctx: Principal, scope: Scope, id: number) {
+/**
+ * A user the actor may reach, or "not found": outside his subtree a user does not exist for him.
+ * Either way the attempt is a refusal, kept in the security log.
+ */
+export function reachableUser(ctx: Principal, scope: Scope, id: number, action = 'reach users') {
   const user = getDb().select().from(t.users).where(eq(t.users.id, id)).get();
-  if (!user) throw new DalError('not-found', 'There is no such user.');
-  if (scope.kind === 'groups' && (user.groupId === null || !scope.groupIds.has(user.groupId))) throw new DalError('not-found', 'There is no such user.');
+  if (!user || (scope.kind === 'groups' && (user.groupId === null || !scope.groupIds.has(user.groupId)))) {
+    return deny(ctx, action, 'There is no such user.', 'not-found');
+  }
   return user;
 }
 
@@ -94,7 +92,7 @@ export function getUserAccess({ ctx, input }: { ctx: Principal; input: unknown }
     id === ctx.userId
       ? []
       : allProfiles
-          .filter((p) => assignRefusal(ctx, p.roleKey, null) === null && profileGrants(ctx, p).refusals.length === 0)
+          .filter((p) => roleRefusal(ctx, p.roleKey) === null && profileGrants(ctx, p).refusals.length === 0)
           .map(({ id: pid, name, roleKey, roleName }) => ({ id: pid, name, roleKey, roleName }));
   return {
     user: {
@@ -123,27 +121,7 @@ export function accessRows(catalog: Catalog, effective: EffectivePermissions): P
   };
 }
 
-/**
- * Why the actor may not give someone a profile of `roleKey` (null when he may): the rank rule,
- * the top role only by its holders, and an agent manager only for the roles his permissions name.
- */
-export function assignRefusal(ctx: Principal, roleKey: string, targetRoles: Set<string> | null): string | null {
-  const role = ctx.catalog.roleByKey.get(roleKey);
-  if (!role) return `There is no role "${roleKey}".`;
-  if (role.rank === ctx.catalog.topRank && !ctx.roleKeys.has(role.key)) return `Only holders of the ${role.name} role may assign it.`;
-  if (role.rank > ctx.maxRank) return `You may not assign a role ranked above your own (${role.name}).`;
-  if (reachOfAny(ctx, USER_ADMIN) === 'account') return null;
-  const named = Object.entries(USER_ROLE_PERMISSION)
-    .filter(([, permission]) => reachOf(ctx, permission))
-    .map(([key]) => key);
-  if (!named.includes(role.baseRoleKey))
-    return `Your permissions let you manage users of the ${named.map((k) => ctx.catalog.roleByKey.get(k)?.name).join(' and ') || 'no'} role(s), not ${role.name}.`;
-  if (targetRoles && [...targetRoles].some((k) => !named.includes(ctx.catalog.roleByKey.get(k)?.baseRoleKey ?? k)))
-    return 'This user holds a role your permissions do not let you manage.';
-  return null;
-}
-
-/** A profile's current permissions, and the no-escalation refusals for handing them out. */
+/** A profile's current permissions, and the no-escalation refusals for handing them out (toggles and channel levels). */
 export function profileGrants(ctx: Principal, profile: { id: number; roleKey: string; headVersion: number }) {
   const role = ctx.catalog.roleByKey.get(profile.roleKey);
   const version = getDb()
@@ -154,54 +132,11 @@ export function profileGrants(ctx: Principal, profile: { id: number; roleKey: st
   const permissions = version?.permissions ?? [];
   if (!role) return { permissions, refusals: [`There is no role "${profile.roleKey}".`] };
   const defaults = new Set(roleDefaults(role, enabledFeatures()));
-  const granter = {
-    holds: (k: string) => ctx.effective.explain.get(k)?.allowed ?? false,
-    accountWide: reachOfAny(ctx, USER_ADMIN) === 'account',
-  };
-  const refusals = permissions.map((k) => grantRefusal(granter, role, k, defaults)).filter((r): r is string => r !== null);
-  // Channel levels too: nobody hands out a level above his own in that channel.
-  for (const [key, { level }] of resolveChannelLevels(ctx.catalog.channels, version?.channels ?? {})) {
-    const mine = ctx.effective.channels.get(key)?.level ?? 'none';
-    if (levelRank(level) > levelRank(mine)) {
-      refusals.push(`You hold "${LEVEL_NAMES[mine]}" in ${ctx.catalog.channelByKey.get(key)?.name ?? key}, so you can't give "${LEVEL_NAMES[level]}".`);
-    }
-  }
+  const refusals = [...grantRefusals(ctx, role, permissions, defaults), ...levelRefusals(ctx, [], levelsOf(ctx.catalog, version?.channels ?? {}))];
   return { permissions, refusals };
 }
 
 export const MANAGE_USER_PERMISSIONS = [...USER_ADMIN, CONSOLE.manageAgentUsersInGroup, CONSOLE.manageAgentManagerUsersInGroup];
-
-/** He may manage users account-wide, by any of the keys that mean it. */
-const managesUsers = (e: EffectivePermissions) => USER_ADMIN.some((k) => e.explain.get(k)?.allowed);
-
-/**
- * The last active user able to manage users keeps that ability: refuse a change that would take it
- * from `user` (his access after the change is `after`; null when he would lose all of it) while
- * nobody else active holds it.
- */
-export function assertNotLastUserManager(
-  ctx: Principal,
-  user: { id: number; name: string; status: string },
-  after: (input: EffectiveInput) => EffectiveInput | null,
-) {
-  if (user.status !== 'active') return;
-  const now = readEffectiveInput(user.id);
-  const holds = (input: EffectiveInput | null) => (input ? managesUsers(effectivePermissions(ctx.catalog, input)) : false);
-  if (holds(now) && !holds(after(now)) && !someoneElseManagesUsers(ctx, user.id)) {
-    throw new DalError('invalid', `${user.name} is the last active user who can manage users; this change would leave nobody able to.`);
-  }
-}
-
-/** Active users who could still manage users if `userId` held `profiles` instead of what he holds. */
-export function someoneElseManagesUsers(ctx: Principal, exceptUserId: number): boolean {
-  const others = getDb()
-    .select({ id: t.users.id })
-    .from(t.users)
-    .where(and(eq(t.users.status, 'active'), sql`${t.users.id} <> ${exceptUserId}`))
-    .all();
-  // Admin-capable users are few; checking them through the engine keeps one rule for "holds".
-  return others.some((u) => managesUsers(effectivePermissions(ctx.catalog, readEffectiveInput(u.id))));
-}
 
 /**
  * Inside a write: the user changed (his profiles, group…). The row version is bumped in SQL, from
@@ -214,28 +149,16 @@ export function touchUser(tx: Tx, userId: number, changes: Partial<Pick<typeof t
     .run();
 }
 
-/** Nobody manages a user whose roles rank above his own (an Aivo Supervisor and the Administrator). */
-export function aboveRefusal(ctx: Principal, userId: number): string | null {
-  const rank = Math.max(0, ...heldProfiles(userId).map((h) => ctx.catalog.roleByKey.get(h.roleKey)?.rank ?? 0));
-  return rank > ctx.maxRank ? 'You may not manage a user whose role ranks above yours.' : null;
-}
-
-export function assertNotAbove(ctx: Principal, userId: number, action: string) {
-  const refusal = aboveRefusal(ctx, userId);
-  if (refusal) deny(ctx, action, refusal);
-}
-
 export function assignProfile({ ctx, input }: { ctx: Principal; input: unknown }) {
   const scope = authorize(ctx, 'assign profiles', MANAGE_USER_PERMISSIONS);
   const data = parseInput(assignInput, input);
   const user = reachableUser(ctx, scope, data.userId);
   if (user.id === ctx.userId) deny(ctx, 'assign profiles', 'Nobody changes his own profiles; ask another administrator.');
-  assertNotAbove(ctx, user.id, 'assign profiles');
+  assertMayManage(ctx, user.id, 'assign profiles');
   const profile = getDb().select().from(t.profiles).where(eq(t.profiles.id, data.profileId)).get();
   if (!profile) throw new DalError('not-found', 'There is no such profile.', { profileId: ['Unknown profile'] });
   const held = heldProfiles(user.id);
-  const targetRoles = new Set(held.map((h) => h.roleKey).filter((k) => k !== profile.roleKey));
-  const refusal = assignRefusal(ctx, profile.roleKey, targetRoles);
+  const refusal = roleRefusal(ctx, profile.roleKey);
   if (refusal) deny(ctx, 'assign profiles', refusal);
 
   const { permissions, refusals } = profileGrants(ctx, profile);
@@ -245,10 +168,15 @@ export function assignProfile({ ctx, input }: { ctx: Principal; input: unknown }
   }
   const previous = held.find((h) => h.roleKey === profile.roleKey);
   if (previous && previous.profileId !== profile.id) {
-    assertNotLastUserManager(ctx, user, (now) => ({
-      ...now,
-      profiles: now.profiles.map((p) => (p.roleKey === profile.roleKey ? { ...p, profileId: profile.id, enabled: permissions } : p)),
-    }));
+    assertKeepsLastHolders(ctx, [
+      {
+        userId: user.id,
+        after: (now) => ({
+          ...now,
+          profiles: now.profiles.map((p) => (p.roleKey === profile.roleKey ? { ...p, profileId: profile.id, enabled: permissions } : p)),
+        }),
+      },
+    ]);
   }
 
   writeTransaction(ctx, (tx) => {
@@ -279,13 +207,13 @@ export function unassignProfile({ ctx, input }: { ctx: Principal; input: unknown
   const data = parseInput(unassignInput, input);
   const user = reachableUser(ctx, scope, data.userId);
   if (user.id === ctx.userId) deny(ctx, 'remove profiles', 'Nobody changes his own profiles; ask another administrator.');
-  assertNotAbove(ctx, user.id, 'remove profiles');
+  assertMayManage(ctx, user.id, 'remove profiles');
   const held = heldProfiles(user.id);
   const current = held.find((h) => h.roleKey === data.roleKey);
   if (!current) throw new DalError('not-found', 'This user holds no profile in that role.', { roleKey: ['Not held'] });
-  const refusal = assignRefusal(ctx, data.roleKey, new Set(held.map((h) => h.roleKey)));
+  const refusal = roleRefusal(ctx, data.roleKey);
   if (refusal) deny(ctx, 'remove profiles', refusal);
-  assertNotLastUserManager(ctx, user, (now) => ({ ...now, profiles: now.profiles.filter((p) => p.roleKey !== data.roleKey) }));
+  assertKeepsLastHolders(ctx, [{ userId: user.id, after: (now) => ({ ...now, profiles: now.profiles.filter((p) => p.roleKey !== data.roleKey) }) }]);
   writeTransaction(ctx, (tx) => {
     tx.delete(t.userProfiles)
       .where(and(eq(t.userProfiles.userId, user.id), eq(t.userProfiles.roleKey, data.roleKey)))
@@ -335,7 +263,7 @@ export function userFormOptions({ ctx }: { ctx: Principal }): UserFormOptions {
     .orderBy(t.profiles.name)
     .all();
   const profilesByRole = ctx.catalog.roles
-    .filter((r) => assignRefusal(ctx, r.key, null) === null)
+    .filter((r) => roleRefusal(ctx, r.key) === null)
     .map((r) => ({
       roleKey: r.key,
       roleName: r.name,

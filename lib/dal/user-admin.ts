@@ -6,58 +6,20 @@ import { preparedFor } from '@/db/prepared';
 import * as t from '@/db/schema';
 import { hashPassword } from '@/lib/auth/password';
 import { CONSOLE, USER_ADMIN } from '@/lib/permissions/console';
+import { LEVEL_NAMES, type Level } from '@/lib/permissions/channels';
 import { effectivePermissions } from '@/lib/permissions/effective';
-import { handOutRefusal } from '@/lib/permissions/grant-rules';
-import { LEVEL_NAMES, levelRank } from '@/lib/permissions/channels';
+import { exclusiveRefusal, handOutRefusal, levelRefusals, managesUsersAccountWide, roleRefusal } from '@/lib/permissions/policy';
 import { addOverrideInput, createUserInput, updateUserInput, userStatusInput } from '@/lib/schemas/users';
 import { z } from 'zod';
 import { writeAudit } from './audit';
-import { authorize, deny, holdsOrCovers, managedSubtree, reachOf, type Scope, reachOfAny } from './authorize';
+import { authorize, deny, reachOf, type Scope } from './authorize';
 import { DalError, parseInput } from './errors';
 import { readEffectiveInput, type Principal } from './principal';
 import { writeTransaction, type Tx } from './tx';
-import {
-  assignRefusal,
-  heldProfiles,
-  MANAGE_USER_PERMISSIONS,
-  MAX_PROFILES_PER_USER,
-  profileGrants,
-  reachableUser,
-  aboveRefusal,
-  touchUser,
-  assertNotLastUserManager,
-} from './user-access';
+import { heldProfiles, MANAGE_USER_PERMISSIONS, MAX_PROFILES_PER_USER, profileGrants, reachableUser, touchUser } from './user-access';
+import { assertKeepsLastHolders, assertMayManage } from './policy';
 
-const accountWide = (ctx: Principal) => reachOfAny(ctx, USER_ADMIN) === 'account';
-const granterOf = (ctx: Principal) => ({ holds: (k: string) => ctx.effective.explain.get(k)?.allowed ?? false, accountWide: accountWide(ctx) });
-
-/**
- * An agent manager edits only users whose every role his permissions name, whose managed groups
- * all lie inside his own reach, and who hold no console permission he lacks: never a peer or a
- * superior whose password or groups he could then take over.
- */
-/** Why `ctx` may not manage this user (null: he may): above his rank, holding what he lacks, out of his reach. */
-export function manageTargetRefusal(ctx: Principal, userId: number): string | null {
-  const above = aboveRefusal(ctx, userId);
-  if (above) return above;
-  // Nobody takes over a user who holds console permissions he lacks (his password, his groups).
-  const target = effectivePermissions(ctx.catalog, readEffectiveInput(userId));
-  const beyond = Object.values(CONSOLE).filter((k) => target.explain.get(k)?.allowed && !holdsOrCovers(ctx, k));
-  if (beyond.length) return `You may not manage this user: he holds ${beyond.map((k) => `"${ctx.catalog.permissionByKey.get(k)?.name ?? k}"`).join(', ')}, which you don't.`;
-  if (accountWide(ctx)) return null;
-  for (const h of heldProfiles(userId)) {
-    const refusal = assignRefusal(ctx, h.roleKey, null);
-    if (refusal) return `You may not manage this user: ${refusal}`;
-  }
-  const reach = managedSubtree(ctx);
-  if (managedGroupIds(userId).some((g) => !reach.has(g))) return 'You may not manage this user: he manages groups outside your group structure.';
-  return null;
-}
-
-export function assertMayManageTarget(ctx: Principal, userId: number, action: string) {
-  const refusal = manageTargetRefusal(ctx, userId);
-  if (refusal) deny(ctx, action, refusal);
-}
+const accountWide = (ctx: Principal) => managesUsersAccountWide(ctx);
 
 function assertGroupsInScope(ctx: Principal, scope: Scope, groupIds: readonly number[], field: string, action: string) {
   for (const id of groupIds) {
@@ -218,7 +180,7 @@ export function checkNewUser(
   if (roles.size !== profiles.length) throw new DalError('invalid', 'A user holds at most one profile per role.', { profileIds: ['Two profiles in one role'] });
   if (profiles.length > MAX_PROFILES_PER_USER) throw new DalError('invalid', 'A user holds at most four profiles.', { profileIds: ['Too many profiles'] });
   for (const p of profiles) {
-    const refusal = assignRefusal(ctx, p.roleKey, roles);
+    const refusal = roleRefusal(ctx, p.roleKey);
     if (refusal) deny(ctx, action, refusal, 'forbidden', { profileIds: [refusal] });
     const { refusals } = grantsOf(p);
     if (refusals.length) {
@@ -291,7 +253,7 @@ export async function updateUser({ ctx, input }: { ctx: Principal; input: unknow
   const scope = authorize(ctx, 'edit users', MANAGE_USER_PERMISSIONS);
   const data = parseInput(updateUserInput, input);
   const user = reachableUser(ctx, scope, data.id);
-  assertMayManageTarget(ctx, user.id, 'edit users');
+  assertMayManage(ctx, user.id, 'edit users');
   const self = user.id === ctx.userId;
   // A key lists what it may do; its user's sign-in details would open everything he holds.
   if (self && ctx.apiKey && (data.password !== undefined || data.loginName !== user.loginName || data.email.toLowerCase() !== user.email.toLowerCase())) {
@@ -376,9 +338,9 @@ export function setUserStatus({ ctx, input }: { ctx: Principal; input: unknown }
   const scope = authorize(ctx, 'deactivate users', MANAGE_USER_PERMISSIONS);
   const data = parseInput(userStatusInput, input);
   const user = reachableUser(ctx, scope, data.id);
-  assertMayManageTarget(ctx, user.id, 'deactivate users');
+  assertMayManage(ctx, user.id, 'deactivate users');
   if (user.id === ctx.userId) deny(ctx, 'deactivate users', 'Nobody changes his own status; ask another administrator.');
-  if (data.status === 'deactivated') assertNotLastUserManager(ctx, user, () => null);
+  if (data.status === 'deactivated') assertKeepsLastHolders(ctx, [{ userId: user.id, after: () => null }]);
   return writeTransaction(ctx, (tx) => {
     const current = tx.select().from(t.users).where(eq(t.users.id, user.id)).get()!;
     if (current.rowVersion !== data.rowVersion) throw new DalError('stale', `Someone changed ${user.name} since you opened this page. Reload and try again.`);
@@ -437,7 +399,7 @@ export function addOverride({ ctx, input }: { ctx: Principal; input: unknown }):
   const scope = authorize(ctx, 'set overrides', MANAGE_USER_PERMISSIONS);
   const data = parseInput(addOverrideInput, input);
   const user = reachableUser(ctx, scope, data.userId);
-  assertMayManageTarget(ctx, user.id, 'set overrides');
+  assertMayManage(ctx, user.id, 'set overrides');
   if (user.id === ctx.userId) deny(ctx, 'set overrides', 'Nobody sets overrides on himself; ask another administrator.');
   if (data.expiresAt && data.expiresAt.getTime() <= Date.now())
     throw new DalError('invalid', 'The expiry must be in the future.', { expiresAt: ['Expiry is in the past'] });
@@ -459,13 +421,8 @@ export function addOverride({ ctx, input }: { ctx: Principal; input: unknown }):
       expiresAt: null,
     };
     const after = effectivePermissions(ctx.catalog, { ...now, overrides: [...now.overrides, levelOverride] }).channels;
-    for (const c of ctx.catalog.channels) {
-      const next = after.get(c.key)!.level;
-      const mine = ctx.effective.channels.get(c.key)?.level ?? 'none';
-      if (levelRank(next) > levelRank(before.get(c.key)!.level) && levelRank(next) > levelRank(mine)) {
-        deny(ctx, 'set overrides', `You hold "${LEVEL_NAMES[mine]}" in ${c.name}, so you can't give "${LEVEL_NAMES[next]}".`);
-      }
-    }
+    const refusals = levelRefusals(ctx, [levelMap(before)], levelMap(after));
+    if (refusals.length) deny(ctx, 'set overrides', refusals.join(' '));
     subject = channel.key;
   } else {
     const meta = ctx.catalog.permissionByKey.get(data.permissionKey);
@@ -476,14 +433,12 @@ export function addOverride({ ctx, input }: { ctx: Principal; input: unknown }):
       throw new DalError('invalid', `"${meta.name}" is a core permission of his role: it cannot be revoked.`, { permissionKey: ['Core permission'] });
     }
     if (data.effect === 'grant') {
-      const owner = ctx.catalog.roles.find((r) => r.permissionByKey.get(meta.key)?.exclusive);
-      if (owner) deny(ctx, 'set overrides', `"${meta.name}" is exclusive to the ${owner.name} role: assign that role instead.`);
       // Same rule as profiles; with no role to lend a baseline, only account-wide admins grant work permissions they lack.
-      const refusal = handOutRefusal(granterOf(ctx), meta.key, meta.name, false);
+      const refusal = exclusiveRefusal(ctx.catalog, meta.key, null) ?? handOutRefusal(ctx, meta.key);
       if (refusal) deny(ctx, 'set overrides', refusal);
     } else {
       const revoke = { id: 0, permissionKey: meta.key, effect: 'revoke' as const, reason: '', createdBy: '', expiresAt: null };
-      assertNotLastUserManager(ctx, user, (now) => ({ ...now, overrides: [...now.overrides, revoke] }));
+      assertKeepsLastHolders(ctx, [{ userId: user.id, after: (now) => ({ ...now, overrides: [...now.overrides, revoke] }) }]);
     }
     subject = meta.key;
   }
@@ -531,12 +486,12 @@ export function removeOverride({ ctx, input }: { ctx: Principal; input: unknown 
   } catch (error) {
     throw error instanceof DalError && error.code === 'not-found' ? noSuchOverride() : error;
   }
-  assertMayManageTarget(ctx, user.id, 'remove overrides');
+  assertMayManage(ctx, user.id, 'remove overrides');
   if (user.id === ctx.userId) deny(ctx, 'remove overrides', 'Nobody changes his own overrides; ask another administrator.');
   // Removing a revoke gives the permission back: the same no-escalation rule as granting it.
   if (override.effect === 'revoke') {
     const meta = ctx.catalog.permissionByKey.get(override.permissionKey);
-    const refusal = meta ? handOutRefusal(granterOf(ctx), meta.key, meta.name, false) : null;
+    const refusal = meta ? handOutRefusal(ctx, meta.key) : null;
     if (refusal) deny(ctx, 'remove overrides', refusal);
   }
   // Removing a level override can raise his channel levels back: not above the actor's own.
@@ -544,13 +499,8 @@ export function removeOverride({ ctx, input }: { ctx: Principal; input: unknown 
     const now = readEffectiveInput(user.id);
     const before = effectivePermissions(ctx.catalog, now).channels;
     const after = effectivePermissions(ctx.catalog, { ...now, overrides: now.overrides.filter((o) => o.id !== override.id) }).channels;
-    for (const c of ctx.catalog.channels) {
-      const next = after.get(c.key)!.level;
-      const mine = ctx.effective.channels.get(c.key)?.level ?? 'none';
-      if (levelRank(next) > levelRank(before.get(c.key)!.level) && levelRank(next) > levelRank(mine)) {
-        deny(ctx, 'remove overrides', `Removing it would give him "${LEVEL_NAMES[next]}" in ${c.name}, above your own "${LEVEL_NAMES[mine]}".`);
-      }
-    }
+    const refusals = levelRefusals(ctx, [levelMap(before)], levelMap(after), 'give him back');
+    if (refusals.length) deny(ctx, 'remove overrides', refusals.join(' '));
   }
   return writeTransaction(ctx, (tx) => {
     tx.delete(t.userOverrides)
@@ -603,7 +553,7 @@ export function moveUserToGroup({ ctx, input }: { ctx: Principal; input: unknown
     input,
   );
   const user = reachableUser(ctx, scope, data.userId);
-  assertMayManageTarget(ctx, user.id, 'move users');
+  assertMayManage(ctx, user.id, 'move users');
   assertGroupsInScope(ctx, scope, [data.groupId], 'groupId', 'move users');
   return writeTransaction(ctx, (tx) => {
     touchUser(tx, user.id, { groupId: data.groupId });
@@ -629,7 +579,7 @@ export function addSkillToUser({ ctx, input }: { ctx: Principal; input: unknown 
     input,
   );
   const user = reachableUser(ctx, scope, data.userId);
-  assertMayManageTarget(ctx, user.id, 'change skills');
+  assertMayManage(ctx, user.id, 'change skills');
   if (
     !handlesConversations(
       ctx,
@@ -664,8 +614,9 @@ export function deleteUser({ ctx, input }: { ctx: Principal; input: unknown }): 
   authorize(ctx, 'delete users', USER_ADMIN);
   if (!accountWide(ctx)) deny(ctx, 'delete users', 'Only account-wide administrators delete users; deactivate him instead.');
   const data = parseInput(z.strictObject({ id: z.coerce.number().int().positive('User is required'), rowVersion: z.number().int().min(1) }), input);
-  const user = reachableUser(ctx, { kind: 'account' }, data.id);
+  const user = reachableUser(ctx, { kind: 'account' }, data.id, 'delete users');
   if (user.id === ctx.userId) deny(ctx, 'delete users', 'Nobody deletes himself.');
+  assertMayManage(ctx, user.id, 'delete users');
   const acted = getDb()
     .select({ n: sql<number>`count(*)` })
     .from(t.auditEvents)
@@ -685,7 +636,7 @@ export function deleteUser({ ctx, input }: { ctx: Principal; input: unknown }): 
     const parts = [`${acted} change(s) in the audit trail`, ...(overrides ? [`${overrides} override(s) set`] : []), ...(keys ? [`${keys} API key(s)`] : [])];
     throw new DalError('conflict', `${user.name} has a history (${parts.join(', ')}); deactivate him instead.`);
   }
-  assertNotLastUserManager(ctx, user, () => null);
+  assertKeepsLastHolders(ctx, [{ userId: user.id, after: () => null }]);
   const before = {
     loginName: user.loginName,
     email: user.email,
@@ -702,3 +653,5 @@ export function deleteUser({ ctx, input }: { ctx: Principal; input: unknown }): 
     return { id: user.id };
   });
 }
+
+const levelMap = (channels: ReadonlyMap<string, { level: Level }>) => new Map([...channels].map(([k, v]) => [k, v.level]));

@@ -68,3 +68,9 @@ export const AREAS = [
   { href: '/audit', label: 'Audit', anyOf: [CONSOLE.viewAuditTrail] },
   { href: '/settings', label: 'Settings', anyOf: [...SETTINGS_ADMIN, CONSOLE.manageApiKeys, VIEW_API_KEYS] },
 ] as const satisfies readonly { href: string; label: string; anyOf: readonly string[] }[];
+
+const CONSOLE_KEYS: ReadonlySet<string> = new Set(Object.values(CONSOLE));
+
+export function isConsolePermission(key: string): boolean {
+  return CONSOLE_KEYS.has(key);
+}

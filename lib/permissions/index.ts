@@ -4,5 +4,5 @@ export * from './effective';
 export * from './console';
 export * from './scope';
 export * from './profile-rules';
-export * from './grant-rules';
+export * from './policy';
 export * from './channels';
