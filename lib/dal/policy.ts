@@ -4,7 +4,8 @@ import { getDb } from '@/db/client';
 import * as t from '@/db/schema';
 import type { Catalog } from '@/lib/permissions/catalog';
 import { effectivePermissions, type EffectiveInput } from '@/lib/permissions/effective';
-import { lastHolderRefusal, manageRefusal, permissionsLost } from '@/lib/permissions/policy';
+import { COVERED_BY } from '@/lib/permissions/console';
+import { holdsOrCovers, lastHolderRefusal, manageRefusal, permissionsLost } from '@/lib/permissions/policy';
 import { deny } from './authorize';
 import { DalError } from './errors';
 import { readEffectiveInput, subjectOf, type Principal } from './principal';
@@ -72,7 +73,11 @@ export function activeCandidatesFor(catalog: Catalog, key: string, except: reado
   return [...new Set([...byRole, ...granted].map((r) => r.id))];
 }
 
-/** Someone active outside `except` holds `key` now (the engine decides "holds": one rule). */
+/**
+ * Someone active outside `except` holds `key` now, or covers it (an admin keeps in-group user
+ * management within reach); the engine decides "holds": one rule.
+ */
 function someoneElseHolds(catalog: Catalog, key: string, except: readonly number[]): boolean {
-  return activeCandidatesFor(catalog, key, except).some((id) => effectivePermissions(catalog, readEffectiveInput(id)).explain.get(key)?.allowed === true);
+  const candidates = new Set([key, ...(COVERED_BY[key] ?? [])].flatMap((k) => activeCandidatesFor(catalog, k, except)));
+  return [...candidates].some((id) => holdsOrCovers({ catalog, effective: effectivePermissions(catalog, readEffectiveInput(id)) }, key));
 }
