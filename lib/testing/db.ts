@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import Database from 'better-sqlite3';
+import { inject } from 'vitest';
 import { migrateDatabase, openDatabase, setDbForTesting, type DB } from '@/db/client';
 import { seedDatabase } from '@/db/seed';
 import * as t from '@/db/schema';
@@ -10,19 +11,60 @@ import { loadPrincipal, type Principal } from '@/lib/dal/principal';
 import { DalError } from '@/lib/dal/errors';
 import { createProfile, getProfile } from '@/lib/dal/profiles';
 import { createUser } from '@/lib/dal/user-admin';
-import { presetCatalog } from '@/seeds/presets';
+import { DEFAULT_PRESET, presetCatalog, type PresetName } from '@/seeds/presets';
 
 export const TEST_PASSWORD = 'test-password-1';
 
+/** This run's directory (lib/testing/global-setup.ts), or one of this process's when run without it. */
+let ownDir: string | undefined;
+function runDir(): string {
+  const provided = inject('testDatabaseDir');
+  if (provided) return provided;
+  ownDir ??= fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-tests-'));
+  return ownDir;
+}
+
+const templates = new Map<PresetName, Promise<string>>();
+
 /**
- * A real SQLite file, migrated and seeded with the LivePerson catalog and the demo account,
- * made the process's database. Each test file gets its own.
+ * A preset's database, migrated and seeded, checkpointed and closed: a single file to copy. Built
+ * once per run by the first test file that asks in each worker process. Two workers may build it
+ * at once; each builds beside it and renames into place, so a reader finds a whole template or none.
  */
-export async function createTestDatabase(): Promise<DB> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-test-'));
-  const db = openDatabase(path.join(dir, 'test.db'), 2000);
+function template(preset: PresetName): Promise<string> {
+  let file = templates.get(preset);
+  if (!file) {
+    file = buildTemplate(preset);
+    templates.set(preset, file);
+  }
+  return file;
+}
+
+async function buildTemplate(preset: PresetName): Promise<string> {
+  const file = path.join(runDir(), `template-${preset}.db`);
+  if (fs.existsSync(file)) return file;
+  const building = path.join(runDir(), `template-${preset}.${process.pid}.db`);
+  const db = openDatabase(building, 2000);
   migrateDatabase(db);
-  await seedDatabase(db, presetCatalog('liveperson'), TEST_PASSWORD);
+  await seedDatabase(db, presetCatalog(preset), TEST_PASSWORD, { oneHashForAll: true });
+  db.$client.pragma('wal_checkpoint(TRUNCATE)');
+  db.$client.close(); // the last connection: SQLite folds the WAL into the file and removes it
+  if (fs.existsSync(`${building}-wal`)) throw new Error(`${building}: the WAL outlived the connection`);
+  fs.chmodSync(building, 0o444); // no test writes through the template
+  fs.renameSync(building, file);
+  return file;
+}
+
+/**
+ * A real SQLite file (WAL mode), migrated and seeded with a preset's catalog and demo account (the
+ * LivePerson one unless told), made the process's database. Each call gets its own copy of the
+ * preset's template, so no test file sees another's writes.
+ */
+export async function createTestDatabase(preset: PresetName = DEFAULT_PRESET): Promise<DB> {
+  const file = path.join(fs.mkdtempSync(path.join(runDir(), 'test-')), 'test.db');
+  fs.copyFileSync(await template(preset), file);
+  fs.chmodSync(file, 0o644);
+  const db = openDatabase(file, 2000);
   setDbForTesting(db);
   return db;
 }
