@@ -5,7 +5,7 @@ import { getDb } from '@/db/client';
 import * as t from '@/db/schema';
 import { roleDefaults, type Role } from '@/lib/permissions/catalog';
 import { ROLE_ADMIN } from '@/lib/permissions/console';
-import { customRoleRefusals, isExclusive, maxCustomRoleRank } from '@/lib/permissions/policy';
+import { grantRefusals, isExclusive, maxCustomRoleRank } from '@/lib/permissions/policy';
 import { diffKeys, profileProblems } from '@/lib/permissions/profile-rules';
 import { writeAudit } from './audit';
 import { authorize, deny } from './authorize';
@@ -72,7 +72,7 @@ function checkedDefaults(ctx: Principal, base: Role, keys: readonly string[], pr
     throw new DalError('invalid', message, { defaults: [message] });
   }
   const baseDefaults = new Set(roleDefaults(base, enabledFeatures()));
-  const refusals = customRoleRefusals(ctx, base, diffKeys(previous, keys).added, baseDefaults);
+  const refusals = grantRefusals(ctx, null, diffKeys(previous, keys).added, baseDefaults);
   if (refusals.length) deny(ctx, action, refusals.join(' '));
   return [...new Set(keys)].sort();
 }
@@ -181,7 +181,7 @@ function editorRows(ctx: Principal, base: Role, baseDefaults: Set<string>): Prof
       ...p,
       roleDefault: baseDefaults.has(p.key),
       featureOff: feature && !features.has(feature) ? (ctx.catalog.featureByKey.get(feature)?.name ?? feature) : null,
-      grantRefusal: customRoleRefusals(ctx, base, [p.key], baseDefaults)[0] ?? null,
+      grantRefusal: grantRefusals(ctx, null, [p.key], baseDefaults)[0] ?? null,
     };
   });
 }

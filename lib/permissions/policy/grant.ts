@@ -18,8 +18,12 @@ export function handOutRefusal(actor: Granter, key: string, atRoleDefault = fals
   return `You don't hold "${actor.catalog.permissionByKey.get(key)?.name ?? key}" yourself, so you can't give it to others.`;
 }
 
-/** The refusals for switching `keys` on in `role`, whose resolved defaults are `defaults`. */
-export function grantRefusals(actor: Granter, role: Role, keys: Iterable<string>, defaults: ReadonlySet<string>): string[] {
+/**
+ * The refusals for switching `keys` on where `defaults` is the baseline: in a profile of `role`,
+ * or (`role` null) in the defaults of a custom role, which never holds a permission exclusive to a
+ * built-in role (its holders would not get it).
+ */
+export function grantRefusals(actor: Granter, role: Role | null, keys: Iterable<string>, defaults: ReadonlySet<string>): string[] {
   const out: string[] = [];
   for (const key of keys) {
     const refusal = exclusiveRefusal(actor.catalog, key, role) ?? handOutRefusal(actor, key, defaults.has(key));
@@ -59,20 +63,6 @@ export function levelRefusals(actor: Granter, before: readonly ReadonlyMap<strin
 /** A profile's channel settings as the level of every channel. */
 export function levelsOf(catalog: Catalog, settings: ChannelSettings): Map<string, Level> {
   return new Map([...resolveChannelLevels(catalog.channels, settings)].map(([k, v]) => [k, v.level]));
-}
-
-/**
- * The refusals for `keys` in the defaults of a custom role based on `base`: as in a profile of the
- * base, except that a permission exclusive to a built-in role never belongs to a custom one (its
- * holders would not get it).
- */
-export function customRoleRefusals(actor: Granter, base: Role, keys: Iterable<string>, baseDefaults: ReadonlySet<string>): string[] {
-  const out: string[] = [];
-  for (const key of keys) {
-    const refusal = exclusiveRefusal(actor.catalog, key, null) ?? handOutRefusal(actor, key, baseDefaults.has(key));
-    if (refusal) out.push(refusal);
-  }
-  return out;
 }
 
 /** The permissions exclusive to a built-in role, which a custom role never holds. */
