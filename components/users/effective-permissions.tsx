@@ -28,6 +28,8 @@ function missing(m: MissingReason): string {
       return `a grant by ${m.by} expired ${when(m.expiredAt)}`;
     case 'not-in-api-key':
       return 'not among the permissions of the API key asking';
+    case 'missing-prerequisite':
+      return `it needs "${m.requiresName}", which he lacks`;
   }
 }
 

@@ -172,6 +172,7 @@ const missing = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('feature-off'), feature: z.string(), featureName: z.string() }),
   z.strictObject({ kind: z.literal('grant-expired'), overrideId: id, by: z.string(), expiredAt: isoTime }),
   z.strictObject({ kind: z.literal('not-in-api-key') }),
+  z.strictObject({ kind: z.literal('missing-prerequisite'), requires: z.string(), requiresName: z.string() }),
 ]);
 const channelSource = z.discriminatedUnion('kind', [
   z.strictObject({
@@ -348,7 +349,9 @@ export const Catalog = response(
         builtIn: z.boolean(),
         baseRoleKey: z.string(),
         core: z.array(z.string()),
-        permissions: z.array(z.strictObject({ key: z.string(), default: defaultStateSchema.describe('"account": on when the account feature it depends on is on.') })),
+        permissions: z.array(
+          z.strictObject({ key: z.string(), default: defaultStateSchema.describe('"account": on when the account feature it depends on is on.') }),
+        ),
       }),
     ),
     channels: z.array(z.strictObject({ key: z.string(), name: z.string(), parent: z.string().nullable() })),

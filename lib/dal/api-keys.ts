@@ -1,4 +1,5 @@
 import 'server-only';
+import type { Verb } from '@/lib/permissions/policy';
 import { createHash, randomBytes } from 'node:crypto';
 import { and, asc, desc, eq, gt, isNull } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
@@ -65,8 +66,8 @@ export interface ApiKeyRow {
  * Whose keys `ctx` reaches: his own, and those of users he may manage (in his reach, not above his
  * rank, holding nothing he lacks, managing no group beyond his), the same test as for creating one.
  */
-function keyScope(ctx: Principal, action: string, anyOf: readonly string[]) {
-  const scope = authorize(ctx, action, anyOf);
+function keyScope(ctx: Principal, action: string, anyOf: readonly string[], verb: Verb) {
+  const scope = authorize(ctx, action, anyOf, verb);
   const verdicts = new Map<number, boolean>();
   return (user: { id: number; groupId: number | null }) => {
     if (user.id === ctx.userId) return true;
@@ -78,7 +79,7 @@ function keyScope(ctx: Principal, action: string, anyOf: readonly string[]) {
 }
 
 export function listApiKeys({ ctx }: { ctx: Principal }): ApiKeyRow[] {
-  const reaches = keyScope(ctx, 'see API keys', KEY_READERS);
+  const reaches = keyScope(ctx, 'see API keys', KEY_READERS, 'view');
   const creator = alias(t.users, 'creator');
   const now = Date.now();
   return getDb()
@@ -113,7 +114,7 @@ export function listApiKeys({ ctx }: { ctx: Principal }): ApiKeyRow[] {
 
 /** The users the actor may create keys for (himself, or users he may manage). */
 export function apiKeyFormOptions({ ctx }: { ctx: Principal }) {
-  const reaches = keyScope(ctx, 'create API keys', [CONSOLE.manageApiKeys]);
+  const reaches = keyScope(ctx, 'create API keys', [CONSOLE.manageApiKeys], 'create');
   const users = getDb()
     .select({ id: t.users.id, loginName: t.users.loginName, name: t.users.name, groupId: t.users.groupId })
     .from(t.users)
@@ -126,7 +127,7 @@ export function apiKeyFormOptions({ ctx }: { ctx: Principal }) {
 
 /** What a key for `userId` may list: the permissions he holds now, each with why the actor may not give it (null when he may). */
 export function apiKeyPermissionChoices({ ctx, input }: { ctx: Principal; input: unknown }) {
-  const reaches = keyScope(ctx, 'create API keys', [CONSOLE.manageApiKeys]);
+  const reaches = keyScope(ctx, 'create API keys', [CONSOLE.manageApiKeys], 'create');
   const { userId } = parseInput(createApiKeyInput.pick({ userId: true }), input);
   const user = reachableUser(ctx, { kind: 'account' }, userId);
   if (!reaches(user)) throw new DalError('not-found', 'There is no such user.');
@@ -147,7 +148,7 @@ function keyGrantRefusal(ctx: Principal, key: string): string | null {
  */
 export function createApiKey({ ctx, input }: { ctx: Principal; input: unknown }): { id: number; token: string; prefix: string } {
   const action = 'create API keys';
-  const reaches = keyScope(ctx, action, [CONSOLE.manageApiKeys]);
+  const reaches = keyScope(ctx, action, [CONSOLE.manageApiKeys], 'edit');
   const data = parseInput(createApiKeyInput, input);
   // A user who does not exist and one out of reach get the same answer: no way to probe for ids.
   const noSuchUser = () => new DalError('invalid', 'There is no such user.', { userId: ['Unknown user'] });
@@ -214,7 +215,7 @@ export function createApiKey({ ctx, input }: { ctx: Principal; input: unknown })
 
 export function revokeApiKey({ ctx, input }: { ctx: Principal; input: unknown }): { id: number } {
   const action = 'revoke API keys';
-  const reaches = keyScope(ctx, action, [CONSOLE.manageApiKeys]);
+  const reaches = keyScope(ctx, action, [CONSOLE.manageApiKeys], 'edit');
   const { id } = parseInput(revokeApiKeyInput, input);
   const found = getDb()
     .select({ key: t.apiKeys, user: t.users })

@@ -17,7 +17,7 @@ const e = t.auditEvents;
 
 /** The trail covers the whole account: only an account-wide grant of the permission opens it. */
 export function requireAuditReader(ctx: Principal, action: string) {
-  if (authorize(ctx, action, [CONSOLE.viewAuditTrail]).kind !== 'account') {
+  if (authorize(ctx, action, [CONSOLE.viewAuditTrail], 'view').kind !== 'account') {
     throw new DalError('forbidden', `To ${action} you need an account-wide grant of "View and export audit trail".`);
   }
 }

@@ -1,7 +1,7 @@
 import 'server-only';
 import { getDb } from '@/db/client';
 import * as t from '@/db/schema';
-import { reachOf } from '@/lib/permissions/policy';
+import { grantsVerb, missingVerbPermissions, reachOf, type Verb } from '@/lib/permissions/policy';
 import { DalError } from './errors';
 import { subtreeOf, type Principal } from './principal';
 
@@ -38,16 +38,19 @@ export function recordDeniedAttempt(p: Principal, action: string, reason: string
   }
 }
 
-/** A refusal is recorded in the security log, then thrown; the refused change never starts. */
+/** A refusal is recorded in the security log, then thrown; the refused change never starts (or is rolled back). */
 export function deny(
   p: Principal,
   action: string,
   reason: string,
-  code: 'forbidden' | 'not-found' = 'forbidden',
+  /** "invalid" for a choice out of reach that a form shows as unknown (a group, a profile). */
+  code: 'forbidden' | 'not-found' | 'invalid' = 'forbidden',
   fieldErrors?: Record<string, string[]>,
 ): never {
-  recordDeniedAttempt(p, action, reason);
-  throw new DalError(code, reason, fieldErrors);
+  const error = new DalError(code, reason, fieldErrors);
+  if (getDb().$client.inTransaction) error.recordAfterRollback = () => recordDeniedAttempt(p, action, reason);
+  else recordDeniedAttempt(p, action, reason);
+  throw error;
 }
 
 export function permissionNames(p: Principal, keys: readonly string[]): string {
@@ -58,13 +61,18 @@ export function permissionNames(p: Principal, keys: readonly string[]): string {
 }
 
 /**
- * The first line of every verb: the actor holds at least one of `anyOf`; returns how far he
- * may act (the widest reach among the permissions he holds).
+ * The first line of every verb: the actor holds at least one of `anyOf`, and where the catalog
+ * has granular permissions (Aivo Live's "Users: create"), the one for `verb` too; returns how far
+ * he may act (the widest reach among the permissions that let him).
  */
-export function authorize(p: Principal, action: string, anyOf: readonly string[]): Scope {
-  const reaches = anyOf.map((k) => reachOf(p, k)).filter((r) => r !== null);
+export function authorize(p: Principal, action: string, anyOf: readonly string[], verb: Verb): Scope {
+  const reaches = anyOf
+    .filter((k) => grantsVerb(p, k, verb))
+    .map((k) => reachOf(p, k))
+    .filter((r) => r !== null);
   if (reaches.length === 0) {
-    deny(p, action, `You need ${permissionNames(p, anyOf)} to ${action}.`);
+    const granular = missingVerbPermissions(p, anyOf, verb);
+    deny(p, action, `You need ${permissionNames(p, granular.length ? granular : anyOf)} to ${action}.`);
   }
   if (reaches.includes('account')) return { kind: 'account' };
   return { kind: 'groups', groupIds: managedSubtree(p) };

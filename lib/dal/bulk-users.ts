@@ -44,7 +44,7 @@ class Rollback extends Error {}
  * one transaction that is then rolled back: what would happen, changing nothing.
  */
 export function bulkUpdateUsers({ ctx, input, preview }: { ctx: Principal; input: unknown; preview: boolean }): BulkResult[] {
-  authorize(ctx, 'change users in bulk', MANAGE_USER_PERMISSIONS);
+  authorize(ctx, 'change users in bulk', MANAGE_USER_PERMISSIONS, 'edit');
   const { userIds, action } = parseInput(bulkInput, input);
   const ids = [...new Set(userIds)];
   const users = new Map(

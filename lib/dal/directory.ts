@@ -21,7 +21,7 @@ export interface GroupNodeRow {
 }
 
 export function listGroups({ ctx }: { ctx: Principal }): GroupNodeRow[] {
-  const scope = authorize(ctx, 'see agent groups', [CONSOLE.manageAgentGroups]);
+  const scope = authorize(ctx, 'see agent groups', [CONSOLE.manageAgentGroups], 'view');
   const db = getDb();
   const groups = db
     .select()
@@ -64,7 +64,7 @@ export function listGroups({ ctx }: { ctx: Principal }): GroupNodeRow[] {
 }
 
 export function listSkills({ ctx }: { ctx: Principal }) {
-  authorize(ctx, 'see skills', [CONSOLE.manageSkills]);
+  authorize(ctx, 'see skills', [CONSOLE.manageSkills], 'view');
   const db = getDb();
   return db
     .select({ id: t.skills.id, name: t.skills.name, rowVersion: t.skills.rowVersion, agents: sql<number>`count(${t.userSkills.userId})` })

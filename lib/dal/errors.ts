@@ -8,6 +8,12 @@ export type DalErrorCode = 'unauthenticated' | 'forbidden' | 'not-found' | 'inva
 
 /** A refusal or failure a person can read: it names what is wrong, never how the code works. */
 export class DalError extends Error {
+  /**
+   * A refusal thrown inside a write transaction is recorded in the security log after the
+   * rollback (recorded inside it, the rollback would erase it): see writeTransaction.
+   */
+  recordAfterRollback?: () => void;
+
   constructor(
     readonly code: DalErrorCode,
     message: string,

@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { getDb } from '@/db/client';
 import * as t from '@/db/schema';
@@ -33,10 +33,11 @@ function allGroups() {
   return getDb().select().from(t.groups).all();
 }
 
-/** A group the actor may reach, or "not found". */
-function reachableGroup(scope: Scope, groupId: number) {
+/** A group the actor may reach, or "not found"; one out of his reach is also a refusal in the security log. */
+function reachableGroup(ctx: Principal, scope: Scope, groupId: number, action: string) {
   const group = getDb().select().from(t.groups).where(eq(t.groups.id, groupId)).get();
-  if (!group || (scope.kind === 'groups' && !scope.groupIds.has(groupId))) throw new DalError('not-found', 'There is no such group.');
+  if (!group) throw new DalError('not-found', 'There is no such group.');
+  if (scope.kind === 'groups' && !scope.groupIds.has(groupId)) deny(ctx, action, 'There is no such group.', 'not-found');
   return group;
 }
 
@@ -55,11 +56,11 @@ function assertParentAllowed(ctx: Principal, scope: Scope, parent: number | null
     if (scope.kind === 'groups') deny(ctx, action, 'Top-level groups are for account-wide administrators; choose a parent inside your group structure.');
     return;
   }
-  reachableGroup(scope, parent);
+  reachableGroup(ctx, scope, parent, action);
 }
 
 export function createGroup({ ctx, input }: { ctx: Principal; input: unknown }): { id: number } {
-  const scope = authorize(ctx, 'create agent groups', [CONSOLE.manageAgentGroups]);
+  const scope = authorize(ctx, 'create agent groups', [CONSOLE.manageAgentGroups], 'create');
   const data = parseInput(createGroupInput, input);
   assertParentAllowed(ctx, scope, data.parentId, 'create agent groups');
   assertSiblingNameFree(data.name, data.parentId);
@@ -71,9 +72,9 @@ export function createGroup({ ctx, input }: { ctx: Principal; input: unknown }):
 }
 
 export function updateGroup({ ctx, input }: { ctx: Principal; input: unknown }): { id: number } {
-  const scope = authorize(ctx, 'edit agent groups', [CONSOLE.manageAgentGroups]);
+  const scope = authorize(ctx, 'edit agent groups', [CONSOLE.manageAgentGroups], 'edit');
   const data = parseInput(updateGroupInput, input);
-  const group = reachableGroup(scope, data.id);
+  const group = reachableGroup(ctx, scope, data.id, 'edit agent groups');
   if (data.parentId !== group.parentId) {
     // An agent manager cannot move the groups he manages (the roots of his reach), only what is below them.
     if (scope.kind === 'groups' && ctx.managedGroupIds.includes(group.id))
@@ -105,9 +106,9 @@ export function updateGroup({ ctx, input }: { ctx: Principal; input: unknown }):
 }
 
 export function deleteGroup({ ctx, input }: { ctx: Principal; input: unknown }): { id: number } {
-  const scope = authorize(ctx, 'delete agent groups', [CONSOLE.manageAgentGroups]);
+  const scope = authorize(ctx, 'delete agent groups', [CONSOLE.manageAgentGroups], 'delete');
   const data = parseInput(deleteGroupInput, input);
-  const group = reachableGroup(scope, data.id);
+  const group = reachableGroup(ctx, scope, data.id, 'delete agent groups');
   if (scope.kind === 'groups' && ctx.managedGroupIds.includes(group.id))
     deny(ctx, 'delete agent groups', 'You cannot delete a group you manage; ask an administrator.');
   return writeTransaction(ctx, (tx) => {
@@ -173,7 +174,7 @@ function assertHoldersInScope(ctx: Principal, scope: Extract<Scope, { kind: 'gro
 }
 
 export function createSkill({ ctx, input }: { ctx: Principal; input: unknown }): { id: number } {
-  authorize(ctx, 'create skills', [CONSOLE.manageSkills]);
+  authorize(ctx, 'create skills', [CONSOLE.manageSkills], 'create');
   const data = parseInput(z.strictObject({ name: skillName }), input);
   assertSkillNameFree(data.name);
   return writeTransaction(ctx, (tx) => {
@@ -193,7 +194,7 @@ function assertSkillVersion(tx: Tx, skill: { id: number; name: string }, expecte
 }
 
 export function renameSkill({ ctx, input }: { ctx: Principal; input: unknown }): { id: number } {
-  const scope = authorize(ctx, 'rename skills', [CONSOLE.manageSkills]);
+  const scope = authorize(ctx, 'rename skills', [CONSOLE.manageSkills], 'edit');
   const data = parseInput(z.strictObject({ id: id('Skill'), name: skillName, rowVersion: optionalVersion }), input);
   const skill = getDb().select().from(t.skills).where(eq(t.skills.id, data.id)).get();
   if (!skill) throw new DalError('not-found', 'There is no such skill.');
@@ -218,41 +219,27 @@ export function renameSkill({ ctx, input }: { ctx: Principal; input: unknown }):
 }
 
 export function deleteSkill({ ctx, input }: { ctx: Principal; input: unknown }): { id: number; removedFrom: string[] } {
-  const scope = authorize(ctx, 'delete skills', [CONSOLE.manageSkills]);
+  const scope = authorize(ctx, 'delete skills', [CONSOLE.manageSkills], 'delete');
   const data = parseInput(z.strictObject({ id: id('Skill'), removeFromAgents: z.boolean().default(false), rowVersion: optionalVersion }), input);
   const skill = getDb().select().from(t.skills).where(eq(t.skills.id, data.id)).get();
   if (!skill) throw new DalError('not-found', 'There is no such skill.');
-  const holders = getDb()
-    .select({ id: t.users.id, loginName: t.users.loginName, groupId: t.users.groupId })
-    .from(t.userSkills)
-    .innerJoin(t.users, eq(t.users.id, t.userSkills.userId))
-    .where(eq(t.userSkills.skillId, skill.id))
-    .orderBy(t.users.loginName)
-    .all();
-  if (holders.length && !data.removeFromAgents) {
-    throw new DalError(
-      'conflict',
-      `"${skill.name}" is held by ${holders.length} agent(s): ${holders
-        .slice(0, 10)
-        .map((h) => h.loginName)
-        .join(', ')}${holders.length > 10 ? ', …' : ''}. Confirm to remove it from them.`,
-    );
-  }
-  if (scope.kind === 'groups') assertHoldersInScope(ctx, scope, skill, 'delete skills');
+  // The holders are read, checked against his reach and removed under the write lock: an agent
+  // given the skill meanwhile cannot slip past the check, nor past the confirmation.
   return writeTransaction(ctx, (tx) => {
+    const holders = skillHolders(tx, skill.id);
+    if (scope.kind === 'groups' && holders.some((h) => h.groupId === null || !scope.groupIds.has(h.groupId))) {
+      // Refused before anything names who holds it: those outside his structure stay unnamed.
+      deny(ctx, 'delete skills', `"${skill.name}" is held by agents outside your group structure; ask an administrator.`);
+    }
+    if (holders.length && !data.removeFromAgents) {
+      const names = holders.slice(0, 10).map((h) => h.loginName);
+      throw new DalError(
+        'conflict',
+        `"${skill.name}" is held by ${holders.length} agent(s): ${names.join(', ')}${holders.length > 10 ? ', …' : ''}. Confirm to remove it from them.`,
+      );
+    }
     assertSkillVersion(tx, skill, data.rowVersion);
-    if (holders.length)
-      tx.delete(t.userSkills)
-        .where(
-          and(
-            eq(t.userSkills.skillId, skill.id),
-            inArray(
-              t.userSkills.userId,
-              holders.map((h) => h.id),
-            ),
-          ),
-        )
-        .run();
+    tx.delete(t.userSkills).where(eq(t.userSkills.skillId, skill.id)).run();
     tx.delete(t.skills).where(eq(t.skills.id, skill.id)).run();
     writeAudit(tx, ctx, {
       entityType: 'skill',
@@ -263,4 +250,14 @@ export function deleteSkill({ ctx, input }: { ctx: Principal; input: unknown }):
     });
     return { id: skill.id, removedFrom: holders.map((h) => h.loginName) };
   });
+}
+
+function skillHolders(tx: Tx, skillId: number) {
+  return tx
+    .select({ id: t.users.id, loginName: t.users.loginName, groupId: t.users.groupId })
+    .from(t.userSkills)
+    .innerJoin(t.users, eq(t.users.id, t.userSkills.userId))
+    .where(eq(t.userSkills.skillId, skillId))
+    .orderBy(t.users.loginName)
+    .all();
 }

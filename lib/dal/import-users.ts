@@ -342,7 +342,7 @@ async function hashAll(passwords: Map<number, string>): Promise<Map<number, stri
  * sign in until someone sets one on his page.
  */
 export async function importUsers({ ctx, input }: { ctx: Principal; input: unknown }): Promise<ImportReport> {
-  const scope = authorize(ctx, ACTION, MANAGE_USER_PERMISSIONS);
+  const scope = authorize(ctx, ACTION, MANAGE_USER_PERMISSIONS, 'create');
   const { csv, preview } = parseInput(importUsersInput, input);
   const file = readCsv(csv);
   const passwordColumn = file.columns.get('Password');

@@ -1,4 +1,5 @@
 import 'server-only';
+import type { Verb } from '@/lib/permissions/policy';
 import { and, eq, ne, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { getDb } from '@/db/client';
@@ -33,8 +34,8 @@ const createRoleInput = z.strictObject({ baseRoleKey: roleKey, name, description
 const updateRoleInput = z.strictObject({ key: roleKey, rowVersion: z.number().int().min(1), name, description, rank, defaults, mode });
 const deleteRoleInput = z.strictObject({ key: roleKey, rowVersion: z.number().int().min(1) });
 
-function requireRoles(ctx: Principal, action: string) {
-  const scope = authorize(ctx, action, ROLE_PERMISSIONS);
+function requireRoles(ctx: Principal, action: string, verb: Verb) {
+  const scope = authorize(ctx, action, ROLE_PERMISSIONS, verb);
   if (scope.kind !== 'account') deny(ctx, action, 'Roles are managed by account-wide administrators.');
 }
 
@@ -130,7 +131,7 @@ export interface RoleSummary {
 }
 
 export function listRoles({ ctx }: { ctx: Principal }): RoleSummary[] {
-  requireRoles(ctx, 'see roles');
+  requireRoles(ctx, 'see roles', 'view');
   const features = enabledFeatures();
   const versions = new Map(
     getDb()
@@ -188,7 +189,7 @@ function editorRows(ctx: Principal, base: Role, baseDefaults: Set<string>): Prof
 
 /** What the role editor needs: a new role from `baseRoleKey`, or an existing custom role. */
 export function getRoleEditor({ ctx, input }: { ctx: Principal; input: unknown }): RoleEditorData {
-  requireRoles(ctx, 'edit roles');
+  requireRoles(ctx, 'edit roles', 'edit');
   const data = parseInput(z.object({ key: roleKey.optional(), baseRoleKey: roleKey.optional() }), input);
   const role = data.key ? ctx.catalog.roleByKey.get(data.key) : undefined;
   if (data.key && (!role || role.builtIn)) throw new DalError('not-found', 'There is no such custom role; built-in roles cannot be edited.');
@@ -241,7 +242,7 @@ function roleKeyFor(roleName: string): string {
 
 /** A custom role from a built-in one; its default profile is created with it. */
 export function createRole({ ctx, input }: { ctx: Principal; input: unknown }): { key: string; defaultProfileId: number } {
-  requireRoles(ctx, 'create roles');
+  requireRoles(ctx, 'create roles', 'create');
   const data = parseInput(createRoleInput, input);
   const base = builtInBase(ctx, data.baseRoleKey);
   assertRank(ctx, base, data.rank, 'create roles');
@@ -282,7 +283,7 @@ export function createRole({ ctx, input }: { ctx: Principal; input: unknown }): 
 
 /** The impact of changing a custom role's defaults: the same preview as its default profile's. */
 export function previewRoleChange({ ctx, input }: { ctx: Principal; input: unknown }): ProfileImpact {
-  requireRoles(ctx, 'edit roles');
+  requireRoles(ctx, 'edit roles', 'edit');
   const data = parseInput(z.strictObject({ key: roleKey, defaults, mode }), input);
   const editor = getRoleEditor({ ctx, input: { key: data.key } });
   return previewProfileChange({ ctx, input: { id: editor.defaultProfileId!, permissions: data.defaults, mode: data.mode } });
@@ -294,7 +295,7 @@ export function previewRoleChange({ ctx, input }: { ctx: Principal; input: unkno
  * applied to every holder or only to later assignments.
  */
 export function updateRole({ ctx, input }: { ctx: Principal; input: unknown }): { key: string; version: number } {
-  requireRoles(ctx, 'edit roles');
+  requireRoles(ctx, 'edit roles', 'edit');
   const data = parseInput(updateRoleInput, input);
   const role = ctx.catalog.roleByKey.get(data.key);
   if (!role) throw new DalError('not-found', 'There is no such role.');
@@ -362,7 +363,7 @@ export function updateRole({ ctx, input }: { ctx: Principal; input: unknown }): 
 
 /** A custom role can be deleted only when no user holds it and it has no profile but its default. */
 export function deleteRole({ ctx, input }: { ctx: Principal; input: unknown }): { key: string } {
-  requireRoles(ctx, 'delete roles');
+  requireRoles(ctx, 'delete roles', 'delete');
   const data = parseInput(deleteRoleInput, input);
   const role = ctx.catalog.roleByKey.get(data.key);
   if (!role) throw new DalError('not-found', 'There is no such role.');

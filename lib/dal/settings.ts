@@ -26,7 +26,7 @@ export interface AccountFeatureRow {
 }
 
 export function listAccountFeatures({ ctx }: { ctx: Principal }): AccountFeatureRow[] {
-  const scope = authorize(ctx, 'see account settings', SETTINGS_PERMISSIONS);
+  const scope = authorize(ctx, 'see account settings', SETTINGS_PERMISSIONS, 'view');
   if (scope.kind !== 'account') throw new DalError('forbidden', 'Account settings are for account-wide administrators.');
   const rows = new Map(
     getDb()
@@ -59,7 +59,7 @@ export const setAccountFeatureInput = z.strictObject({
 });
 
 export function setAccountFeature({ ctx, input }: { ctx: Principal; input: unknown }): AccountFeatureRow {
-  const scope = authorize(ctx, 'change account settings', SETTINGS_PERMISSIONS);
+  const scope = authorize(ctx, 'change account settings', SETTINGS_PERMISSIONS, 'edit');
   if (scope.kind !== 'account') throw new DalError('forbidden', 'Account settings are for account-wide administrators.');
   const data = parseInput(setAccountFeatureInput, input);
   const feature = ctx.catalog.featureByKey.get(data.key);

@@ -29,7 +29,12 @@ export function writeTransaction<T>(actor: Principal, fn: (tx: Tx) => T): T {
       { behavior: 'immediate' },
     );
   } catch (error) {
+    if (error instanceof DalError && error.recordAfterRollback) {
+      error.recordAfterRollback();
+      error.recordAfterRollback = undefined;
+    }
     const code = sqliteCode(error);
+    if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw uniqueConflict(error);
     if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
       throw new DalError('unavailable', 'The database is busy right now; nothing was changed. Try again in a moment.');
     }
@@ -38,6 +43,31 @@ export function writeTransaction<T>(actor: Principal, fn: (tx: Tx) => T): T {
     }
     throw error;
   }
+}
+
+/**
+ * The unique values people choose, by the index (or table.column) SQLite names when a write
+ * breaks it: the field and its label. Verbs check them first, with the write lock held; this is
+ * the last line, so even a path that forgot answers 409 naming the field, never a 500.
+ */
+const UNIQUE_FIELDS: Record<string, { field: string; label: string }> = {
+  users_login_name_uq: { field: 'loginName', label: 'Login name' },
+  'users.login_name': { field: 'loginName', label: 'Login name' },
+  profiles_name_uq: { field: 'name', label: 'Name' },
+  'profiles.name': { field: 'name', label: 'Name' },
+  roles_name_uq: { field: 'name', label: 'Name' },
+  'roles.name': { field: 'name', label: 'Name' },
+  skills_name_uq: { field: 'name', label: 'Name' },
+  'skills.name': { field: 'name', label: 'Name' },
+  'managed_groups.user_id, managed_groups.group_id': { field: 'managedGroupIds', label: 'Managed groups' },
+  'user_skills.user_id, user_skills.skill_id': { field: 'skills', label: 'Skills' },
+};
+
+function uniqueConflict(error: unknown): DalError {
+  const detail = error instanceof Error ? error.message.replace(/^UNIQUE constraint failed: (index ')?/, '').replace(/'$/, '') : '';
+  const known = UNIQUE_FIELDS[detail];
+  if (!known) return new DalError('conflict', 'That value is already taken; nothing was changed.');
+  return new DalError('conflict', `${known.label} is already taken; nothing was changed.`, { [known.field]: [`${known.label} is already taken`] });
 }
 
 /**

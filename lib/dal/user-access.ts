@@ -77,7 +77,7 @@ export interface UserAccess {
 
 /** A user's profiles and effective permissions, each with its sources, or why it is missing. */
 export function getUserAccess({ ctx, input }: { ctx: Principal; input: unknown }): UserAccess {
-  const scope = authorize(ctx, 'see users', USER_LIST_PERMISSIONS);
+  const scope = authorize(ctx, 'see users', USER_LIST_PERMISSIONS, 'view');
   const { id } = parseInput(userIdInput, input);
   const user = reachableUser(ctx, scope, id);
   const effective = effectivePermissions(ctx.catalog, readEffectiveInput(id));
@@ -150,7 +150,7 @@ export function touchUser(tx: Tx, userId: number, changes: Partial<Pick<typeof t
 }
 
 export function assignProfile({ ctx, input }: { ctx: Principal; input: unknown }) {
-  const scope = authorize(ctx, 'assign profiles', MANAGE_USER_PERMISSIONS);
+  const scope = authorize(ctx, 'assign profiles', MANAGE_USER_PERMISSIONS, 'edit');
   const data = parseInput(assignInput, input);
   const user = reachableUser(ctx, scope, data.userId);
   if (user.id === ctx.userId) deny(ctx, 'assign profiles', 'Nobody changes his own profiles; ask another administrator.');
@@ -203,7 +203,7 @@ export function assignProfile({ ctx, input }: { ctx: Principal; input: unknown }
 }
 
 export function unassignProfile({ ctx, input }: { ctx: Principal; input: unknown }) {
-  const scope = authorize(ctx, 'remove profiles', MANAGE_USER_PERMISSIONS);
+  const scope = authorize(ctx, 'remove profiles', MANAGE_USER_PERMISSIONS, 'edit');
   const data = parseInput(unassignInput, input);
   const user = reachableUser(ctx, scope, data.userId);
   if (user.id === ctx.userId) deny(ctx, 'remove profiles', 'Nobody changes his own profiles; ask another administrator.');
@@ -246,7 +246,7 @@ export interface UserFormOptions {
 
 /** The choices of the user form, limited to what the actor may hand out and reach. */
 export function userFormOptions({ ctx }: { ctx: Principal }): UserFormOptions {
-  const scope = authorize(ctx, 'manage users', MANAGE_USER_PERMISSIONS);
+  const scope = authorize(ctx, 'manage users', MANAGE_USER_PERMISSIONS, 'view');
   const db = getDb();
   const all = db.select({ id: t.groups.id, parentId: t.groups.parentId, name: t.groups.name }).from(t.groups).orderBy(t.groups.name).all();
   const groups: UserFormOptions['groups'] = [];

@@ -12,7 +12,7 @@ import { exclusiveRefusal, handOutRefusal, levelRefusals, managesUsersAccountWid
 import { addOverrideInput, createUserInput, updateUserInput, userStatusInput } from '@/lib/schemas/users';
 import { z } from 'zod';
 import { writeAudit } from './audit';
-import { authorize, deny, reachOf, type Scope } from './authorize';
+import { authorize, deny, managedSubtree, reachOf, type Scope } from './authorize';
 import { DalError, parseInput } from './errors';
 import { readEffectiveInput, type Principal } from './principal';
 import { writeTransaction, type Tx } from './tx';
@@ -23,12 +23,11 @@ const accountWide = (ctx: Principal) => managesUsersAccountWide(ctx);
 
 function assertGroupsInScope(ctx: Principal, scope: Scope, groupIds: readonly number[], field: string, action: string) {
   for (const id of groupIds) {
-    if ((scope.kind === 'groups' && !scope.groupIds.has(id)) || !statements().groupExists.get({ id })) {
-      // A group outside his reach does not exist for him either.
-      throw new DalError('invalid', 'There is no such group.', { [field]: ['Unknown group'] });
-    }
+    const exists = statements().groupExists.get({ id });
+    // A group outside his reach does not exist for him either; trying it is a refusal in the security log.
+    if (exists && scope.kind === 'groups' && !scope.groupIds.has(id)) deny(ctx, action, 'There is no such group.', 'invalid', { [field]: ['Unknown group'] });
+    if (!exists) throw new DalError('invalid', 'There is no such group.', { [field]: ['Unknown group'] });
   }
-  void action;
 }
 
 function assertLoginNameFree(loginName: string, exceptId?: number) {
@@ -218,7 +217,7 @@ export function insertNewUser(
     maxChats: data.maxChats,
   })!;
   for (const p of profiles) insertUserProfile.run({ userId: user.id, roleKey: p.roleKey, profileId: p.id, version: p.headVersion });
-  for (const groupId of data.managedGroupIds) insertManagedGroup.run({ userId: user.id, groupId });
+  for (const groupId of new Set(data.managedGroupIds)) insertManagedGroup.run({ userId: user.id, groupId });
   writeSkills(tx, user.id, skills, skillIds);
   writeAudit(tx, ctx, {
     entityType: 'user',
@@ -242,15 +241,22 @@ export function insertNewUser(
 }
 
 export async function createUser({ ctx, input }: { ctx: Principal; input: unknown }): Promise<{ id: number }> {
-  const scope = authorize(ctx, 'create users', MANAGE_USER_PERMISSIONS);
+  const scope = authorize(ctx, 'create users', MANAGE_USER_PERMISSIONS, 'create');
   const { password, ...data } = parseInput(createUserInput, input);
-  const checked = checkNewUser(ctx, scope, data);
+  checkNewUser(ctx, scope, data);
   const passwordHash = await hashPassword(password);
-  return writeTransaction(ctx, (tx) => insertNewUser(tx, ctx, checked, passwordHash));
+  // Checked again with the write lock held: while the password was hashed, the login name may
+  // have been taken, a profile or its role deleted, a group moved out of his reach.
+  return writeTransaction(ctx, (tx) => insertNewUser(tx, ctx, checkNewUser(ctx, reachNow(ctx, scope), data), passwordHash));
+}
+
+/** An agent manager's reach as it is now (his subtree re-read); account-wide stays account-wide. */
+function reachNow(ctx: Principal, scope: Scope): Scope {
+  return scope.kind === 'account' ? scope : { kind: 'groups', groupIds: managedSubtree(ctx) };
 }
 
 export async function updateUser({ ctx, input }: { ctx: Principal; input: unknown }): Promise<{ id: number }> {
-  const scope = authorize(ctx, 'edit users', MANAGE_USER_PERMISSIONS);
+  const scope = authorize(ctx, 'edit users', MANAGE_USER_PERMISSIONS, 'edit');
   const data = parseInput(updateUserInput, input);
   const user = reachableUser(ctx, scope, data.id);
   assertMayManage(ctx, user.id, 'edit users');
@@ -293,6 +299,10 @@ export async function updateUser({ ctx, input }: { ctx: Principal; input: unknow
     if (!current || current.rowVersion !== data.rowVersion) {
       throw new DalError('stale', `Someone changed ${user.name} since you opened this page. Reload to see the current details; your changes were not saved.`);
     }
+    // Asked again with the write lock held: while the password was hashed he may have been given
+    // something the actor lacks (an override does not bump his row version), or the login name taken.
+    assertMayManage(ctx, user.id, 'edit users');
+    assertLoginNameFree(data.loginName, user.id);
     tx.update(t.users)
       .set({
         loginName: data.loginName,
@@ -335,7 +345,7 @@ export async function updateUser({ ctx, input }: { ctx: Principal; input: unknow
 
 /** Deactivate or reactivate (never delete): a deactivated user is refused on his next request. */
 export function setUserStatus({ ctx, input }: { ctx: Principal; input: unknown }): { id: number; status: 'active' | 'deactivated' } {
-  const scope = authorize(ctx, 'deactivate users', MANAGE_USER_PERMISSIONS);
+  const scope = authorize(ctx, 'deactivate users', MANAGE_USER_PERMISSIONS, 'edit');
   const data = parseInput(userStatusInput, input);
   const user = reachableUser(ctx, scope, data.id);
   assertMayManage(ctx, user.id, 'deactivate users');
@@ -370,7 +380,7 @@ export function setUserStatus({ ctx, input }: { ctx: Principal; input: unknown }
 // Per-user overrides
 
 export function listOverrides({ ctx, input }: { ctx: Principal; input: unknown }) {
-  const scope = authorize(ctx, 'see users', MANAGE_USER_PERMISSIONS);
+  const scope = authorize(ctx, 'see users', MANAGE_USER_PERMISSIONS, 'view');
   const { userId } = parseInput(z.object({ userId: z.coerce.number().int().positive('User is required') }), input);
   reachableUser(ctx, scope, userId);
   return getDb()
@@ -396,7 +406,7 @@ export function listOverrides({ ctx, input }: { ctx: Principal; input: unknown }
 }
 
 export function addOverride({ ctx, input }: { ctx: Principal; input: unknown }): { id: number } {
-  const scope = authorize(ctx, 'set overrides', MANAGE_USER_PERMISSIONS);
+  const scope = authorize(ctx, 'set overrides', MANAGE_USER_PERMISSIONS, 'edit');
   const data = parseInput(addOverrideInput, input);
   const user = reachableUser(ctx, scope, data.userId);
   assertMayManage(ctx, user.id, 'set overrides');
@@ -474,7 +484,7 @@ export function addOverride({ ctx, input }: { ctx: Principal; input: unknown }):
 }
 
 export function removeOverride({ ctx, input }: { ctx: Principal; input: unknown }): { id: number } {
-  const scope = authorize(ctx, 'remove overrides', MANAGE_USER_PERMISSIONS);
+  const scope = authorize(ctx, 'remove overrides', MANAGE_USER_PERMISSIONS, 'edit');
   const { id } = parseInput(z.strictObject({ id: z.coerce.number().int().positive('Override is required') }), input);
   const override = getDb().select().from(t.userOverrides).where(eq(t.userOverrides.id, id)).get();
   const noSuchOverride = () => new DalError('not-found', 'There is no such override.');
@@ -519,7 +529,7 @@ export function removeOverride({ ctx, input }: { ctx: Principal; input: unknown 
 
 /** The user's editable details, for the edit form. */
 export function getUserDetails({ ctx, input }: { ctx: Principal; input: unknown }) {
-  const scope = authorize(ctx, 'see users', MANAGE_USER_PERMISSIONS);
+  const scope = authorize(ctx, 'see users', MANAGE_USER_PERMISSIONS, 'view');
   const { id } = parseInput(z.object({ id: z.coerce.number().int().positive('User is required') }), input);
   const user = reachableUser(ctx, scope, id);
   const held = heldProfiles(user.id);
@@ -547,7 +557,7 @@ export function getUserDetails({ ctx, input }: { ctx: Principal; input: unknown 
 // One-field changes, used one user at a time by the bulk actions.
 
 export function moveUserToGroup({ ctx, input }: { ctx: Principal; input: unknown }): { id: number } {
-  const scope = authorize(ctx, 'move users', MANAGE_USER_PERMISSIONS);
+  const scope = authorize(ctx, 'move users', MANAGE_USER_PERMISSIONS, 'edit');
   const data = parseInput(
     z.strictObject({ userId: z.coerce.number().int().positive('User is required'), groupId: z.coerce.number().int().positive('Group is required') }),
     input,
@@ -570,7 +580,7 @@ export function moveUserToGroup({ ctx, input }: { ctx: Principal; input: unknown
 }
 
 export function addSkillToUser({ ctx, input }: { ctx: Principal; input: unknown }): { id: number } {
-  const scope = authorize(ctx, 'change skills', MANAGE_USER_PERMISSIONS);
+  const scope = authorize(ctx, 'change skills', MANAGE_USER_PERMISSIONS, 'edit');
   const data = parseInput(
     z.strictObject({
       userId: z.coerce.number().int().positive('User is required'),
@@ -611,7 +621,7 @@ export function addSkillToUser({ ctx, input }: { ctx: Principal; input: unknown 
  * deactivated instead, so the audit trail keeps its actors.
  */
 export function deleteUser({ ctx, input }: { ctx: Principal; input: unknown }): { id: number } {
-  authorize(ctx, 'delete users', USER_ADMIN);
+  authorize(ctx, 'delete users', USER_ADMIN, 'delete');
   if (!accountWide(ctx)) deny(ctx, 'delete users', 'Only account-wide administrators delete users; deactivate him instead.');
   const data = parseInput(z.strictObject({ id: z.coerce.number().int().positive('User is required'), rowVersion: z.number().int().min(1) }), input);
   const user = reachableUser(ctx, { kind: 'account' }, data.id, 'delete users');

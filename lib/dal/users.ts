@@ -209,7 +209,7 @@ function choosePlan(f: UserFilter, total: number | null, pageSize: number): Plan
  * is exact; each filter is counted through the index that answers it.
  */
 export function listUsers({ ctx, input }: { ctx: Principal; input: unknown }): UserPage {
-  const scope = authorize(ctx, 'see the users list', USER_LIST_PERMISSIONS);
+  const scope = authorize(ctx, 'see the users list', USER_LIST_PERMISSIONS, 'view');
   const q = parseInput(listUsersInput, input);
   const db = getDb();
 
@@ -314,7 +314,7 @@ export interface UserFilterOptions {
 
 /** The choices of the users list's filters, limited to what the actor may reach. */
 export function userFilterOptions({ ctx }: { ctx: Principal }): UserFilterOptions {
-  const scope = authorize(ctx, 'see the users list', USER_LIST_PERMISSIONS);
+  const scope = authorize(ctx, 'see the users list', USER_LIST_PERMISSIONS, 'view');
   const db = getDb();
   const roles = db.select({ key: t.roles.key, name: t.roles.name }).from(t.roles).orderBy(asc(t.roles.rank)).all();
   const profiles = db.select({ id: t.profiles.id, name: t.profiles.name, roleKey: t.profiles.roleKey }).from(t.profiles).orderBy(asc(t.profiles.name)).all();
@@ -357,7 +357,7 @@ const EXPORT_PERMISSIONS = [...USER_ADMIN, CONSOLE.exportUsersInGroup];
  * with "Export list of users in group" their subtree.
  */
 export function exportUsersCsv({ ctx, input }: { ctx: Principal; input: unknown }): string {
-  const scope = authorize(ctx, 'export the users list', EXPORT_PERMISSIONS);
+  const scope = authorize(ctx, 'export the users list', EXPORT_PERMISSIONS, 'view');
   const q = parseInput(listUsersInput, input);
   const db = getDb();
   const groupName = groupLabels(db.select({ id: t.groups.id, parentId: t.groups.parentId, name: t.groups.name }).from(t.groups).all());

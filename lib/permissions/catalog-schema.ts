@@ -13,10 +13,19 @@ export const featureSchema = z.strictObject({
   enabledByDefault: z.boolean(),
 });
 
+/** The verbs a section's granular permissions gate (Aivo Live's "Users: create"). */
+export const VERBS = ['view', 'edit', 'create', 'delete'] as const;
+export type Verb = (typeof VERBS)[number];
+
 export const permissionMetaSchema = z.strictObject({
   category: z.string().min(1),
   /** An account feature this permission depends on: while the feature is off, nobody has it. */
   feature: key.optional(),
+  /**
+   * A granular permission: holding `permission` lets one do `verb` in its section only with this
+   * one too. Every role row of a granular permission requires its section.
+   */
+  gates: z.strictObject({ permission: key, verb: z.enum(VERBS) }).optional(),
 });
 
 export const defaultStateSchema = z.enum(['on', 'off', 'account']);

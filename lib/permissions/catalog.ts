@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { catalogSchema, type CatalogInput, type DefaultState } from './catalog-schema';
+import { catalogSchema, type CatalogInput, type DefaultState, type Verb } from './catalog-schema';
 import { LEVELS, type Channel, type ChannelSettings } from './channels';
 
 export interface Feature {
@@ -44,6 +44,10 @@ export interface PermissionMeta {
   name: string;
   category: string;
   feature?: string;
+  /** A granular permission: the section permission and the verb in it this one gates. */
+  gates?: { permission: string; verb: Verb };
+  /** What any role's row of it requires: without those held, holding it gives nothing. */
+  requires: readonly string[];
   /** Position in every permission bitset. */
   bit: number;
 }
@@ -61,6 +65,8 @@ export interface Catalog {
   channels: Channel[];
   channelByKey: ReadonlyMap<string, Channel>;
   topRank: number;
+  /** For a section permission, its granular permission per verb (empty outside Aivo Live). */
+  granularOf: ReadonlyMap<string, ReadonlyMap<Verb, string>>;
 }
 
 export class CatalogError extends Error {
@@ -100,7 +106,18 @@ export function loadCatalog(input: CatalogInput | unknown): Catalog {
     if (meta.feature && !featureByKey.has(meta.feature)) {
       problems.push(`permissions.${key}: unknown feature "${meta.feature}"`);
     }
+    if (meta.gates && !Object.hasOwn(raw.permissions, meta.gates.permission)) {
+      problems.push(`permissions.${key}: gates unknown permission "${meta.gates.permission}"`);
+    }
   }
+  const granularOf = new Map<string, Map<Verb, string>>();
+  for (const [key, meta] of Object.entries(raw.permissions)) {
+    if (!meta.gates) continue;
+    const verbs = granularOf.get(meta.gates.permission) ?? new Map<Verb, string>();
+    if (verbs.has(meta.gates.verb)) problems.push(`permissions.${key}: "${meta.gates.permission}" already has a "${meta.gates.verb}" permission`);
+    granularOf.set(meta.gates.permission, verbs.set(meta.gates.verb, key));
+  }
+  const requiresOf = new Map<string, Set<string>>();
 
   const channels: Channel[] = [];
   for (const main of raw.channels) {
@@ -149,6 +166,10 @@ export function loadCatalog(input: CatalogInput | unknown): Catalog {
       for (const r of p.requires ?? []) {
         if (r === p.key) problems.push(`${at}: requires itself`);
         else if (!configurable.has(r)) problems.push(`${at}: requires "${r}", which role "${role.key}" does not have`);
+        requiresOf.set(p.key, (requiresOf.get(p.key) ?? new Set()).add(r));
+      }
+      if (meta?.gates && !(p.requires ?? []).includes(meta.gates.permission)) {
+        problems.push(`${at}: gates "${meta.gates.permission}", so it must require it`);
       }
       if (!firstName.has(p.key)) firstName.set(p.key, p.name);
       permissions.push({
@@ -193,7 +214,15 @@ export function loadCatalog(input: CatalogInput | unknown): Catalog {
 
   const permissions: PermissionMeta[] = permissionKeys.map((key, bit) => {
     const meta = raw.permissions[key]!;
-    return { key, name: firstName.get(key)!, category: meta.category, ...(meta.feature ? { feature: meta.feature } : {}), bit };
+    return {
+      key,
+      name: firstName.get(key)!,
+      category: meta.category,
+      ...(meta.feature ? { feature: meta.feature } : {}),
+      ...(meta.gates ? { gates: meta.gates } : {}),
+      requires: [...(requiresOf.get(key) ?? [])],
+      bit,
+    };
   });
   return {
     preset: raw.preset,
@@ -207,6 +236,7 @@ export function loadCatalog(input: CatalogInput | unknown): Catalog {
     channels,
     channelByKey,
     topRank,
+    granularOf,
   };
 }
 

@@ -4,16 +4,17 @@ import { isLevel, levelRank, type ChannelSettings } from './channels';
 import type { EffectivePermissions } from './effective';
 
 /** Why a permission is or is not held, as the decision endpoint answers it. */
-export const PERMISSION_REASONS = ['granted', 'not-in-profiles', 'revoked', 'feature-off', 'grant-expired'] as const;
+export const PERMISSION_REASONS = ['granted', 'not-in-profiles', 'revoked', 'feature-off', 'grant-expired', 'missing-prerequisite'] as const;
 export type PermissionReason = (typeof PERMISSION_REASONS)[number];
 
-/** The one reason a person would give first: a switched-off feature beats a revoke beats an expired grant. */
+/** The one reason a person would give first: a switched-off feature beats a revoke beats an expired grant beats a missing prerequisite. */
 export function reasonOf(e: Explanation): PermissionReason {
   if (e.allowed) return 'granted';
   const kinds = new Set(e.missing.map((m) => m.kind));
   if (kinds.has('feature-off')) return 'feature-off';
   if (kinds.has('revoked')) return 'revoked';
   if (kinds.has('grant-expired')) return 'grant-expired';
+  if (kinds.has('missing-prerequisite') && e.sources.length > 0) return 'missing-prerequisite';
   return 'not-in-profiles';
 }
 
@@ -350,7 +351,8 @@ export class DecisionIndex {
     for (const meta of catalog.permissions) {
       const e = effective.explain.get(meta.key)!;
       this.comboReasons[c * this.permissionCount + meta.bit] = PERMISSION_REASONS.indexOf(reasonOf(e));
-      const accountWide = e.allowed && e.sources.some((s) => (s.kind === 'core' || s.kind === 'profile') && catalog.roleByKey.get(s.roleKey)?.scope === 'account');
+      const accountWide =
+        e.allowed && e.sources.some((s) => (s.kind === 'core' || s.kind === 'profile') && catalog.roleByKey.get(s.roleKey)?.scope === 'account');
       if (accountWide) this.comboAccountBits[w + (meta.bit >>> 5)]! |= 1 << (meta.bit & 31);
     }
     this.comboLevels.set(effective.channelLevels, c * this.channelCount);

@@ -45,6 +45,8 @@ export type MissingReason =
   | { kind: 'revoked'; overrideId: number; by: string; reason: string; expiresAt: number | null }
   | { kind: 'feature-off'; feature: string; featureName: string }
   | { kind: 'grant-expired'; overrideId: number; by: string; expiredAt: number }
+  /** It needs another permission he lacks (Aivo's "Users: create" needs "Users"). */
+  | { kind: 'missing-prerequisite'; requires: string; requiresName: string }
   /** The user holds it, but the API key asking does not list it. */
   | { kind: 'not-in-api-key' };
 
@@ -137,11 +139,22 @@ export function effectivePermissions(catalog: Catalog, input: EffectiveInput): E
     }
     if (e.sources.length === 0) e.missing.unshift({ kind: 'not-in-profiles' });
     e.allowed = e.sources.length > 0 && !e.missing.some((m) => m.kind === 'revoked' || m.kind === 'feature-off');
-    if (e.allowed) {
-      e.missing = [];
-      bits.set(meta.bit);
+    if (e.allowed) e.missing = [];
+  }
+  // A prerequisite he lacks takes away what needs it, and what needs that in turn.
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const meta of catalog.permissions) {
+      const e = explain.get(meta.key)!;
+      if (!e.allowed) continue;
+      const lacking = meta.requires.find((r) => !explain.get(r)?.allowed);
+      if (lacking === undefined) continue;
+      e.allowed = false;
+      e.missing.push({ kind: 'missing-prerequisite', requires: lacking, requiresName: catalog.permissionByKey.get(lacking)?.name ?? lacking });
+      changed = true;
     }
   }
+  for (const meta of catalog.permissions) if (explain.get(meta.key)!.allowed) bits.set(meta.bit);
   const { channelLevels, channels } = effectiveChannels(catalog, input);
   return { bits, explain, channelLevels, channels };
 }

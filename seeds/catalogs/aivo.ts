@@ -223,7 +223,7 @@ const ACTIONS = [
 ] as const;
 
 function rows(role: RoleKey) {
-  const out: { key: string; name: string; definition: string; default: 'on' | 'off'; source?: string; exclusive?: boolean }[] = [];
+  const out: { key: string; name: string; definition: string; default: 'on' | 'off'; requires?: string[]; exclusive?: boolean }[] = [];
   for (const s of SECTIONS) {
     if (s.exclusive && role !== 'administrator') continue;
     const on = s.on.includes(role) ? 'on' : 'off';
@@ -235,6 +235,7 @@ function rows(role: RoleKey) {
           name: `${s.name}: ${verb}`,
           definition: `Granular permission for custom roles: ${verb} in ${s.name}`,
           default: on,
+          requires: [s.key],
         });
       }
     }
@@ -253,10 +254,10 @@ function channelDefaults(role: RoleKey): Record<string, Level> {
   return { web: level, whatsapp: level, messenger: level, instagram: level };
 }
 
-const permissions: Record<string, { category: string; feature?: string }> = { 'access-user-performance-data': { category: 'Reports' } };
+const permissions: CatalogInput['permissions'] = { 'access-user-performance-data': { category: 'Reports' } };
 for (const s of SECTIONS) {
   permissions[s.key] = { category: s.category, ...(s.feature ? { feature: s.feature } : {}) };
-  if (s.granular) for (const [action] of ACTIONS) permissions[`${s.key}-${action}`] = { category: s.category };
+  if (s.granular) for (const [verb] of ACTIONS) permissions[`${s.key}-${verb}`] = { category: s.category, gates: { permission: s.key, verb } };
 }
 
 export const aivoCatalog = {

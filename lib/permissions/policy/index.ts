@@ -7,3 +7,4 @@ export * from './grant';
 export * from './assign';
 export * from './manage';
 export * from './last-holder';
+export * from './verb';

@@ -6,10 +6,12 @@ type Held = Pick<EffectivePermissions, 'explain'> | null;
 
 /**
  * Console permissions somebody active must always keep: losing the last holder of any of them
- * locks the account out of that part of itself. Those this catalog has.
+ * locks the account out of that part of itself. Those this catalog has, with their granular
+ * permissions (Aivo's "Users: create").
  */
 export function guardedPermissions(catalog: Catalog): string[] {
-  return Object.values(CONSOLE).filter((k) => catalog.permissionByKey.has(k));
+  const keys = Object.values(CONSOLE).filter((k) => catalog.permissionByKey.has(k));
+  return [...keys, ...keys.flatMap((k) => [...(catalog.granularOf.get(k)?.values() ?? [])])];
 }
 
 /**

@@ -1,0 +1,20 @@
+import type { Verb } from '../catalog-schema';
+import { holds, type Subject } from './subject';
+
+export type { Verb } from '../catalog-schema';
+
+/**
+ * Granular permissions (Aivo Live's custom roles): holding a section such as "Users" lets one do
+ * a verb in it (view, edit, create, delete) only with the section's granular permission for that
+ * verb ("Users: create"). A section without granular permissions, and every preset without them,
+ * gates nothing: holding the section is enough.
+ */
+export function grantsVerb(s: Pick<Subject, 'effective' | 'catalog'>, key: string, verb: Verb): boolean {
+  const granular = s.catalog.granularOf.get(key)?.get(verb);
+  return granular === undefined || holds(s, granular);
+}
+
+/** The granular permissions `verb` needs beside the sections among `keys` he holds (for the refusal's text). */
+export function missingVerbPermissions(s: Pick<Subject, 'effective' | 'catalog'>, keys: readonly string[], verb: Verb): string[] {
+  return keys.filter((k) => holds(s, k) && !grantsVerb(s, k, verb)).map((k) => s.catalog.granularOf.get(k)!.get(verb)!);
+}

@@ -1,0 +1,34 @@
+import { eq } from 'drizzle-orm';
+import type { DB } from '@/db/client';
+import * as t from '@/db/schema';
+import { apiKeyPermissionChoices, createApiKey } from '@/lib/dal/api-keys';
+import { principalOf, userByLogin } from './db';
+
+/** Ids of the seeded rows a test names. */
+export const idsIn = (db: DB) => ({
+  group: (name: string) => db.select().from(t.groups).where(eq(t.groups.name, name)).get()!.id,
+  profile: (name: string) => db.select().from(t.profiles).where(eq(t.profiles.name, name)).get()!.id,
+  user: (loginName: string) => userByLogin(db, loginName).id,
+  rowVersion: (loginName: string) => userByLogin(db, loginName).rowVersion,
+});
+
+/**
+ * An API key for `loginName`, minted by `by` (an admin), listing every permission he holds that a
+ * key may carry: the strongest key an attacker with his account could get.
+ */
+export function keyOf(db: DB, loginName: string, by = 'admin'): string {
+  const minter = principalOf(db, by);
+  const userId = userByLogin(db, loginName).id;
+  const permissions = apiKeyPermissionChoices({ ctx: minter, input: { userId } })
+    .filter((c) => !c.refusal)
+    .map((c) => c.key);
+  return createApiKey({ ctx: minter, input: { name: `${loginName} key ${Math.random()}`, userId, permissions } }).token;
+}
+
+/** The refusals the security log holds for `loginName`. */
+export const deniedFor = (db: DB, loginName: string) =>
+  db
+    .select()
+    .from(t.deniedAttempts)
+    .where(eq(t.deniedAttempts.actorId, userByLogin(db, loginName).id))
+    .all();
