@@ -4,8 +4,8 @@ import type { DB } from '@/db/client';
 import * as t from '@/db/schema';
 import { addOverride, createUser } from '@/lib/dal/user-admin';
 import { callApi } from '@/lib/testing/api';
-import { createTestDatabase, principalOf, snapshot, userByLogin } from '@/lib/testing/db';
-import { deniedFor, idsIn, keyOf } from '@/lib/testing/personas';
+import { createTestDatabase, principalOf, userByLogin } from '@/lib/testing/db';
+import { changedSince as changedSinceIn, deniedFor, idsIn, keyOf, stateOf } from '@/lib/testing/personas';
 
 /**
  * The holes an attacker found on the LivePerson preset (issue 12), each tried again through the
@@ -18,20 +18,12 @@ vi.mock('next/cache', () => ({ revalidatePath: () => undefined, revalidateTag: (
 
 let db: DB;
 let id: ReturnType<typeof idsIn>;
-/** Everything but the security log, sign-in throttles and the keys' "last used" times. */
-const state = (): Record<string, unknown[]> => {
-  const all = snapshot(db);
-  return { ...all, api_keys: (all.api_keys as { last_used_at?: unknown }[]).map(({ last_used_at: _used, ...k }) => k) };
-};
-/** The tables whose rows differ from `before`: [] when a refused write changed nothing. */
-const changedSince = (before: ReturnType<typeof state>) => {
-  const now = state();
-  return Object.keys(now).filter((table) => JSON.stringify(now[table]) !== JSON.stringify(before[table]));
-};
 beforeEach(async () => {
   db = await createTestDatabase();
   id = idsIn(db);
 });
+const state = () => stateOf(db);
+const changedSince = (before: Record<string, unknown[]>) => changedSinceIn(db, before);
 
 const as = (loginName: string) => {
   const user = userByLogin(db, loginName);

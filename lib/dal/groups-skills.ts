@@ -47,7 +47,7 @@ function assertSiblingNameFree(name: string, parent: number | null, exceptId?: n
     .from(t.groups)
     .where(and(parent === null ? sql`${t.groups.parentId} is null` : eq(t.groups.parentId, parent), sql`${t.groups.name} = ${name} collate nocase`))
     .get();
-  if (clash && clash.id !== exceptId) throw new DalError('invalid', `There is already a group "${name}" there.`, { name: ['Name is already taken'] });
+  if (clash && clash.id !== exceptId) throw new DalError('conflict', `There is already a group "${name}" there.`, { name: ['Name is already taken'] });
 }
 
 /** Where a group may sit: account-wide anywhere; an agent manager only below a group he reaches. */
@@ -157,7 +157,7 @@ function assertSkillNameFree(name: string, exceptId?: number) {
     .from(t.skills)
     .where(sql`${t.skills.name} = ${name} collate nocase`)
     .get();
-  if (clash && clash.id !== exceptId) throw new DalError('invalid', `A skill named "${name}" already exists.`, { name: ['Name is already taken'] });
+  if (clash && clash.id !== exceptId) throw new DalError('conflict', `A skill named "${name}" already exists.`, { name: ['Name is already taken'] });
 }
 
 /** An agent manager changes only skills whose agents are all inside his reach. */

@@ -271,7 +271,10 @@ function importRows(tx: Tx, ctx: Principal, scope: Scope, file: CsvFile, hashes:
       let problem: ImportProblem;
       if (error instanceof RowProblem) {
         problem = { row, loginName, message: error.message, ...(error.column ? { column: error.column } : {}) };
-      } else if (error instanceof DalError && (error.code === 'invalid' || error.code === 'forbidden' || error.code === 'not-found')) {
+      } else if (
+        error instanceof DalError &&
+        (error.code === 'invalid' || error.code === 'conflict' || error.code === 'forbidden' || error.code === 'not-found')
+      ) {
         const field = Object.keys(error.fieldErrors ?? {})[0] as keyof NewUser | undefined;
         const column = field ? COLUMN_OF[field] : undefined;
         problem = { row, loginName, message: error.message, ...(column ? { column } : {}) };

@@ -5,10 +5,10 @@ import * as t from '@/db/schema';
 import type { Catalog } from '@/lib/permissions/catalog';
 import { effectivePermissions, type EffectiveInput } from '@/lib/permissions/effective';
 import { COVERED_BY } from '@/lib/permissions/console';
-import { holdsOrCovers, lastHolderRefusal, manageRefusal, permissionsLost } from '@/lib/permissions/policy';
+import { lastHolderRefusal, manageRefusal, permissionsLost, usesPermission } from '@/lib/permissions/policy';
 import { deny } from './authorize';
 import { DalError } from './errors';
-import { readEffectiveInput, subjectOf, type Principal } from './principal';
+import { subjectOf, type Principal } from './principal';
 
 /**
  * The dal's side of the policy: read the facts a rule needs, ask lib/permissions/policy, and
@@ -35,17 +35,16 @@ export function assertMayManage(ctx: Principal, userId: number, action: string):
  */
 export function assertKeepsLastHolders(ctx: Principal, changes: readonly { userId: number; after: (now: EffectiveInput) => EffectiveInput | null }[]): void {
   const catalog = ctx.catalog;
-  const db = getDb();
-  const active = changes.filter((c) => db.select({ status: t.users.status }).from(t.users).where(eq(t.users.id, c.userId)).get()?.status === 'active');
-  if (active.length === 0) return;
-  const states = active.map((c) => {
-    const now = readEffectiveInput(c.userId);
-    const after = c.after(now);
-    return { before: effectivePermissions(catalog, now), after: after ? effectivePermissions(catalog, after) : null };
+  const states = changes.flatMap((c) => {
+    const subject = subjectOf(c.userId);
+    if (subject?.status !== 'active') return [];
+    const after = c.after(subject.input);
+    return [{ before: subject, after: after ? { ...subject, effective: effectivePermissions(catalog, after) } : null }];
   });
-  const touched = active.map((c) => c.userId);
+  if (states.length === 0) return;
+  const touched = changes.map((c) => c.userId);
   for (const key of permissionsLost(catalog, states)) {
-    if (!someoneElseHolds(catalog, key, touched)) {
+    if (!someoneElseKeeps(catalog, key, { except: touched })) {
       throw new DalError('invalid', lastHolderRefusal(catalog, key), { form: [lastHolderRefusal(catalog, key)] });
     }
   }
@@ -74,10 +73,21 @@ export function activeCandidatesFor(catalog: Catalog, key: string, except: reado
 }
 
 /**
- * Someone active outside `except` holds `key` now, or covers it (an admin keeps in-group user
- * management within reach); the engine decides "holds": one rule.
+ * Someone active outside `except` would still use `key` (the policy's usesPermission: holding it
+ * is not enough) once `change` is applied to each one's access; users `change` leaves alone are
+ * asked first, so one of them usually answers at once.
  */
-function someoneElseHolds(catalog: Catalog, key: string, except: readonly number[]): boolean {
-  const candidates = new Set([key, ...(COVERED_BY[key] ?? [])].flatMap((k) => activeCandidatesFor(catalog, k, except)));
-  return [...candidates].some((id) => holdsOrCovers({ catalog, effective: effectivePermissions(catalog, readEffectiveInput(id)) }, key));
+export function someoneElseKeeps(
+  catalog: Catalog,
+  key: string,
+  { except = [], change, touches }: { except?: readonly number[]; change?: (input: EffectiveInput) => EffectiveInput; touches?: ReadonlySet<number> } = {},
+): boolean {
+  const candidates = [...new Set([key, ...(COVERED_BY[key] ?? [])].flatMap((k) => activeCandidatesFor(catalog, k, except)))];
+  const ordered = touches ? [...candidates.filter((id) => !touches.has(id)), ...candidates.filter((id) => touches.has(id))] : candidates;
+  return ordered.some((id) => {
+    const subject = subjectOf(id);
+    if (!subject) return false;
+    const effective = change && touches?.has(id) !== false ? effectivePermissions(catalog, change(subject.input)) : subject.effective;
+    return usesPermission({ ...subject, effective }, key);
+  });
 }

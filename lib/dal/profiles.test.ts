@@ -89,7 +89,8 @@ describe('createProfile', () => {
   ])('precondition %#: refused naming %s, nothing changed', (input, field, message) => {
     const before = snapshot(db);
     const error = refusalOf(() => createProfile({ ctx: principalOf(db, 'admin'), input }));
-    expect(error.code).toBe('invalid');
+    // A name someone else has is a conflict (409); anything else wrong with the input is invalid (400).
+    expect(error.code).toBe(/already exists/.test(message.source) ? 'conflict' : 'invalid');
     expect(error.message).toMatch(message);
     expect(Object.keys(error.fieldErrors ?? {})).toContain(field);
     expect(snapshot(db)).toEqual(before);

@@ -4,8 +4,16 @@ import { getDb } from '@/db/client';
 import * as t from '@/db/schema';
 import { roleDefaults, type Role, type RolePermission } from '@/lib/permissions/catalog';
 import { CONSOLE } from '@/lib/permissions/console';
-import { effectivePermissions } from '@/lib/permissions/effective';
-import { grantRefusals, guardedPermissions, lastHolderRefusal, levelRefusals, levelsOf, manageableProfileRoles } from '@/lib/permissions/policy';
+import { effectivePermissions, type EffectiveInput } from '@/lib/permissions/effective';
+import {
+  grantRefusals,
+  guardedPermissions,
+  lastHolderRefusal,
+  levelRefusals,
+  levelsOf,
+  manageableProfileRoles,
+  mayManageProfilesOf,
+} from '@/lib/permissions/policy';
 import { diffKeys, profileProblems } from '@/lib/permissions/profile-rules';
 import { LEVEL_NAMES, levelRank, resolveChannelLevels, type ChannelSettings, type Level } from '@/lib/permissions/channels';
 import {
@@ -21,8 +29,8 @@ import {
   versionedProfileInput,
 } from '@/lib/schemas/profiles';
 import { writeAudit } from './audit';
-import { deny, permissionNames } from './authorize';
-import { activeCandidatesFor, manageVerdict } from './policy';
+import { deny, managedSubtree, permissionNames } from './authorize';
+import { manageVerdict, someoneElseKeeps } from './policy';
 import { DalError, parseInput } from './errors';
 import { enabledFeatures, readEffectiveInput, type Principal } from './principal';
 import { writeTransaction, type Tx } from './tx';
@@ -38,8 +46,6 @@ function requireProfileArea(ctx: Principal, action: string): 'all' | Set<string>
   const names = permissionNames(ctx, [CONSOLE.manageProfiles, CONSOLE.manageAgentProfilesInGroup, CONSOLE.manageAgentManagerProfilesInGroup]);
   return deny(ctx, action, `You need ${names} to ${action}.`);
 }
-
-const mayManageRole = (roles: 'all' | Set<string>, roleKey: string) => roles === 'all' || roles.has(roleKey);
 
 function roleOf(ctx: Principal, roleKey: string): Role {
   const role = ctx.catalog.roleByKey.get(roleKey);
@@ -118,27 +124,28 @@ function summaries(where: ReturnType<typeof and> | undefined): ProfileSummary[] 
 }
 
 export function listProfiles({ ctx, input }: { ctx: Principal; input: unknown }): ProfileSummary[] {
-  const roles = requireProfileArea(ctx, 'see profiles');
+  requireProfileArea(ctx, 'see profiles');
   const q = parseInput(listProfilesInput, input);
   const conditions = [];
-  if (roles !== 'all') conditions.push(inArray(t.profiles.roleKey, [...roles]));
+  const roles = ctx.catalog.roles.filter((r) => mayManageProfilesOf(ctx, r.key)).map((r) => r.key);
+  if (roles.length < ctx.catalog.roles.length) conditions.push(inArray(t.profiles.roleKey, roles));
   if (q.role) conditions.push(eq(t.profiles.roleKey, q.role));
   return summaries(and(...conditions));
 }
 
 /** The roles a new profile may be created in, by this actor. */
 export function profileRoleChoices({ ctx }: { ctx: Principal }): { key: string; name: string }[] {
-  const roles = requireProfileArea(ctx, 'see profiles');
-  return ctx.catalog.roles.filter((r) => mayManageRole(roles, r.key)).map((r) => ({ key: r.key, name: r.name }));
+  requireProfileArea(ctx, 'see profiles');
+  return ctx.catalog.roles.filter((r) => mayManageProfilesOf(ctx, r.key)).map((r) => ({ key: r.key, name: r.name }));
 }
 
 /** A profile the actor may manage, or "not found": one he may not manage does not exist for him. */
 function visibleProfile(ctx: Principal, id: number, action: string) {
-  const roles = requireProfileArea(ctx, action);
+  requireProfileArea(ctx, action);
   const row = getDb().select().from(t.profiles).where(eq(t.profiles.id, id)).get();
-  // A profile of a role ranked above the actor's own does not exist for him either.
-  const rank = ctx.catalog.roleByKey.get(row?.roleKey ?? '')?.rank ?? 0;
-  if (!row || !mayManageRole(roles, row.roleKey) || rank > ctx.maxRank) throw new DalError('not-found', 'There is no such profile.');
+  if (!row) throw new DalError('not-found', 'There is no such profile.');
+  // A profile of a role he may not manage (or ranked above his own) does not exist for him either; trying is a logged refusal.
+  if (!mayManageProfilesOf(ctx, row.roleKey)) deny(ctx, action, 'There is no such profile.', 'not-found');
   return row;
 }
 
@@ -288,9 +295,9 @@ export function getProfile({ ctx, input }: { ctx: Principal; input: unknown }): 
 
 /** What a new profile of `roleKey` starts from, for the "Add profile" form. */
 export function newProfileDraft({ ctx, input }: { ctx: Principal; input: unknown }) {
-  const roles = requireProfileArea(ctx, 'add profiles');
+  requireProfileArea(ctx, 'add profiles');
   const { roleKey } = parseInput(createProfileInput.pick({ roleKey: true }), input);
-  if (!mayManageRole(roles, roleKey)) throw new DalError('not-found', `There is no role "${roleKey}" you can add profiles to.`);
+  if (!mayManageProfilesOf(ctx, roleKey)) deny(ctx, 'add profiles', `There is no role "${roleKey}" you can add profiles to.`, 'not-found');
   const role = roleOf(ctx, roleKey);
   const { rows, defaults } = rolePermissionRows(ctx, role);
   return {
@@ -320,13 +327,8 @@ export interface ProfileImpact {
 
 const CONSOLE_KEYS = Object.values(CONSOLE) as string[];
 
-/** Would these users still hold `key` if the profile's holders were on `permissions`? */
-/**
- * Would anyone among `userIds` still hold `key` once the profile has `permissions`? Users who do not
- * hold that profile are asked first: the change cannot touch them, so one of them usually answers
- * at once, and the engine runs for a few users instead of every candidate.
- */
-function anyHolderAfter(userIds: number[], profileId: number, permissions: readonly string[], key: string, ctx: Principal): boolean {
+/** Would anyone active still use `key` once the profile's holders are on `permissions`? */
+function someoneKeepsAfterSave(ctx: Principal, profileId: number, permissions: readonly string[], key: string): boolean {
   const onProfile = new Set(
     getDb()
       .select({ id: t.userProfiles.userId })
@@ -335,12 +337,11 @@ function anyHolderAfter(userIds: number[], profileId: number, permissions: reado
       .all()
       .map((r) => r.id),
   );
-  const ordered = [...userIds.filter((id) => !onProfile.has(id)), ...userIds.filter((id) => onProfile.has(id))];
-  return ordered.some((userId) => {
-    const input = readEffectiveInput(userId);
-    const profiles = input.profiles.map((p) => (p.profileId === profileId ? { ...p, enabled: permissions } : p));
-    return effectivePermissions(ctx.catalog, { ...input, profiles }).explain.get(key)?.allowed === true;
+  const change = (input: EffectiveInput) => ({
+    ...input,
+    profiles: input.profiles.map((p) => (p.profileId === profileId ? { ...p, enabled: permissions } : p)),
   });
+  return someoneElseKeeps(ctx.catalog, key, { change, touches: onProfile });
 }
 
 function impactOf(
@@ -369,7 +370,7 @@ function impactOf(
       if (lost.length) warnings.push(`You hold this profile: saving takes away your own ${lost.map((k) => `"${name(k)}"`).join(', ')}.`);
     }
     for (const key of guardedPermissions(ctx.catalog)) {
-      if (removed.includes(key) && !anyHolderAfter(activeCandidatesFor(ctx.catalog, key), profileId, next, key, ctx)) {
+      if (removed.includes(key) && !someoneKeepsAfterSave(ctx, profileId, next, key)) {
         warnings.push(`No active user would hold "${name(key)}" any more; this save will be refused.`);
       }
     }
@@ -396,8 +397,8 @@ export function previewProfileChange({ ctx, input }: { ctx: Principal; input: un
     const from = versionChannels(row.id, row.headVersion);
     return impactOf(ctx, row.id, versionPermissions(row.id, row.headVersion), next, data.mode, { from, to: assertValidChannels(ctx, data.channels ?? from) });
   }
-  const roles = requireProfileArea(ctx, 'add profiles');
-  if (!data.roleKey || !mayManageRole(roles, data.roleKey))
+  requireProfileArea(ctx, 'add profiles');
+  if (!data.roleKey || !mayManageProfilesOf(ctx, data.roleKey))
     throw new DalError('invalid', 'Choose a role for the new profile.', { roleKey: ['Role is required'] });
   const role = roleOf(ctx, data.roleKey);
   const next = assertValidPermissions(ctx, role, data.permissions);
@@ -413,7 +414,7 @@ function assertNameFree(name: string, exceptId?: number) {
     .from(t.profiles)
     .where(sql`${t.profiles.name} = ${name} collate nocase`)
     .get();
-  if (clash && clash.id !== exceptId) throw new DalError('invalid', `A profile named "${name}" already exists.`, { name: ['Name is already taken'] });
+  if (clash && clash.id !== exceptId) throw new DalError('conflict', `A profile named "${name}" already exists.`, { name: ['Name is already taken'] });
 }
 
 function snapshotOf(row: { name: string; description: string; roleKey: string }, version: number, permissions: readonly string[], channels?: ChannelSettings) {
@@ -435,10 +436,10 @@ function lockedProfile(tx: Tx, id: number, rowVersion: number) {
 }
 
 export function createProfile({ ctx, input }: { ctx: Principal; input: unknown }): { id: number } {
-  const roles = requireProfileArea(ctx, 'add profiles');
+  requireProfileArea(ctx, 'add profiles');
   const data = parseInput(createProfileInput, input);
-  if (!mayManageRole(roles, data.roleKey)) deny(ctx, 'add profiles', `You may not add profiles to the role "${data.roleKey}".`);
   const role = roleOf(ctx, data.roleKey);
+  if (!mayManageProfilesOf(ctx, role.key)) deny(ctx, 'add profiles', `You may not add profiles to the ${role.name} role.`);
   const permissions = assertValidPermissions(ctx, role, data.permissions);
   const channels = assertValidChannels(ctx, data.channels ?? role.channelDefaults);
   assertMayGrant(ctx, role, permissions, 'add profiles');
@@ -574,7 +575,7 @@ function assertMayApply(ctx: Principal, row: { id: number; name: string }, role:
   }
   for (const key of guardedPermissions(ctx.catalog)) {
     if (next.includes(key) || !heldSets.some((held) => held.includes(key))) continue;
-    if (!anyHolderAfter(activeCandidatesFor(ctx.catalog, key), row.id, next, key, ctx)) {
+    if (!someoneKeepsAfterSave(ctx, row.id, next, key)) {
       const label = ctx.catalog.permissionByKey.get(key)?.name ?? key;
       throw new DalError('invalid', lastHolderRefusal(ctx.catalog, key), { permissions: [`Leaves nobody with "${label}"`] });
     }
@@ -656,32 +657,33 @@ export function deleteProfile({ ctx, input }: { ctx: Principal; input: unknown }
   const data = parseInput(versionedProfileInput, input);
   const row = visibleProfile(ctx, data.id, 'delete profiles');
   if (row.isDefault) throw new DalError('invalid', `"${row.name}" is the default profile of its role and cannot be deleted.`);
-  const holders = getDb()
-    .select({ loginName: t.users.loginName })
-    .from(t.userProfiles)
-    .innerJoin(t.users, eq(t.users.id, t.userProfiles.userId))
-    .where(eq(t.userProfiles.profileId, row.id))
-    .orderBy(asc(t.users.loginName))
-    .all();
-  if (holders.length) {
-    const shown = holders
-      .slice(0, 10)
-      .map((h) => h.loginName)
-      .join(', ');
-    throw new DalError(
-      'invalid',
-      `"${row.name}" is still held by ${holders.length} user(s): ${shown}${holders.length > 10 ? ', …' : ''}. Assign them another profile first.`,
-    );
-  }
   const permissions = versionPermissions(row.id, row.headVersion);
+  // Its holders are read under the write lock: one assigned meanwhile keeps it from being deleted.
   return writeTransaction(ctx, (tx) => {
     const current = lockedProfile(tx, row.id, data.rowVersion);
-    const held = tx
-      .select({ n: sql<number>`count(*)` })
+    const holders = tx
+      .select({ loginName: t.users.loginName, groupId: t.users.groupId })
       .from(t.userProfiles)
+      .innerJoin(t.users, eq(t.users.id, t.userProfiles.userId))
       .where(eq(t.userProfiles.profileId, row.id))
-      .get()!.n;
-    if (held) throw new DalError('conflict', `"${row.name}" was just assigned to someone; it cannot be deleted.`);
+      .orderBy(asc(t.users.loginName))
+      .all();
+    if (holders.length) {
+      // An agent manager hears only of the holders in his group structure: the others stay unnamed.
+      const subtree = manageableRoles(ctx) === 'all' ? null : managedSubtree(ctx);
+      const seen = subtree ? holders.filter((h) => h.groupId !== null && subtree.has(h.groupId)) : holders;
+      if (seen.length < holders.length) {
+        throw new DalError('invalid', `"${row.name}" is still held by users outside your group structure; ask an administrator.`);
+      }
+      const shown = seen
+        .slice(0, 10)
+        .map((h) => h.loginName)
+        .join(', ');
+      throw new DalError(
+        'invalid',
+        `"${row.name}" is still held by ${holders.length} user(s): ${shown}${holders.length > 10 ? ', …' : ''}. Assign them another profile first.`,
+      );
+    }
     tx.delete(t.profiles).where(eq(t.profiles.id, row.id)).run();
     writeAudit(tx, ctx, {
       entityType: 'profile',

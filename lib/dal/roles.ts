@@ -85,14 +85,14 @@ function assertNamesFree(roleName: string, exceptRole?: string, exceptProfile?: 
     .from(t.roles)
     .where(sql`${t.roles.name} = ${roleName} collate nocase`)
     .get();
-  if (role && role.key !== exceptRole) throw new DalError('invalid', `A role named "${roleName}" already exists.`, { name: ['Name is already taken'] });
+  if (role && role.key !== exceptRole) throw new DalError('conflict', `A role named "${roleName}" already exists.`, { name: ['Name is already taken'] });
   const profile = db
     .select({ id: t.profiles.id })
     .from(t.profiles)
     .where(sql`${t.profiles.name} = ${roleName} collate nocase`)
     .get();
   if (profile && profile.id !== exceptProfile)
-    throw new DalError('invalid', `A profile named "${roleName}" already exists; the role's default profile takes the role's name.`, {
+    throw new DalError('conflict', `A profile named "${roleName}" already exists; the role's default profile takes the role's name.`, {
       name: ['Name is already taken'],
     });
 }

@@ -97,7 +97,8 @@ describe('createUser', () => {
     const over = overOf();
     const before = snapshot(db);
     const error = await asyncRefusalOf(() => createUser({ ctx: principalOf(db, 'admin'), input: newAgent(over) }));
-    expect(error.code).toBe('invalid');
+    // A value someone else has is a conflict (409); anything else wrong with the input is invalid (400).
+    expect(error.code).toBe(/taken/.test(message.source) ? 'conflict' : 'invalid');
     expect(error.message).toMatch(message);
     expect(Object.keys(error.fieldErrors ?? {})).toContain(field);
     expect(snapshot(db)).toEqual(before);

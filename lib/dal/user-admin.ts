@@ -33,7 +33,7 @@ function assertGroupsInScope(ctx: Principal, scope: Scope, groupIds: readonly nu
 function assertLoginNameFree(loginName: string, exceptId?: number) {
   const clash = statements().userByLoginName.get({ loginName });
   if (clash && clash.id !== exceptId)
-    throw new DalError('invalid', `The login name "${loginName}" is already taken.`, { loginName: ['Login name is already taken'] });
+    throw new DalError('conflict', `The login name "${loginName}" is already taken.`, { loginName: ['Login name is already taken'] });
 }
 
 /** Existing skills by name, and the names that would be new (creating them needs "Manage skills"). */

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { DB } from '@/db/client';
 import * as t from '@/db/schema';
 import { apiKeyPermissionChoices, createApiKey } from '@/lib/dal/api-keys';
-import { principalOf, userByLogin } from './db';
+import { principalOf, snapshot, userByLogin } from './db';
 
 /** Ids of the seeded rows a test names. */
 export const idsIn = (db: DB) => ({
@@ -32,3 +32,15 @@ export const deniedFor = (db: DB, loginName: string) =>
     .from(t.deniedAttempts)
     .where(eq(t.deniedAttempts.actorId, userByLogin(db, loginName).id))
     .all();
+
+/** Every table but the security log, the sign-in throttles and the keys' "last used" times. */
+export function stateOf(db: DB): Record<string, unknown[]> {
+  const all = snapshot(db);
+  return { ...all, api_keys: (all.api_keys as { last_used_at?: unknown }[]).map(({ last_used_at: _used, ...k }) => k) };
+}
+
+/** The tables whose rows differ from `before` (a stateOf): [] when a refused write changed nothing. */
+export function changedSince(db: DB, before: Record<string, unknown[]>): string[] {
+  const now = stateOf(db);
+  return Object.keys(now).filter((table) => JSON.stringify(now[table]) !== JSON.stringify(before[table]));
+}

@@ -53,6 +53,18 @@ export function manageableProfileRoles(actor: Holder): 'all' | Set<string> {
 }
 
 /**
+ * He manages the profiles of `roleKey` (sees, adds, edits, applies, deletes them): a role his
+ * profile permissions name, and never one ranked above his own (a custom role based on Admin but
+ * ranked below it touches no Admin profile).
+ */
+export function mayManageProfilesOf(actor: Holder & Pick<Subject, 'maxRank'>, roleKey: string): boolean {
+  const role = actor.catalog.roleByKey.get(roleKey);
+  if (!role || role.rank > actor.maxRank) return false;
+  const roles = manageableProfileRoles(actor);
+  return roles === 'all' || roles.has(roleKey);
+}
+
+/**
  * The highest rank a custom role based on `base` may have when `actor` sets it: no higher than its
  * base, below the top rank (the top-ranked role stays the one only its holders assign), and not
  * above the actor's own.

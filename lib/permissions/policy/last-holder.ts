@@ -1,8 +1,8 @@
 import type { Catalog } from '../catalog';
-import { CONSOLE } from '../console';
-import type { EffectivePermissions } from '../effective';
+import { CONSOLE, COVERED_BY } from '../console';
+import { reachOf, reachOfAny, type Subject } from './subject';
 
-type Held = Pick<EffectivePermissions, 'explain'> | null;
+type Holder = Pick<Subject, 'effective' | 'catalog' | 'managedGroupIds'>;
 
 /**
  * Console permissions somebody active must always keep: losing the last holder of any of them
@@ -15,13 +15,25 @@ export function guardedPermissions(catalog: Catalog): string[] {
 }
 
 /**
- * The last holder keeps it, step one: the guarded permissions that some of the users a change
- * touches hold `before` and none of them holds `after` (null: he is deactivated or deleted).
- * Step two is the dal's: does anybody else active hold it?
+ * He can use `key`, not merely hold it: a holder counts for the last-holder rule only then. An
+ * account-wide grant (or an account-wide permission that covers it) always counts; a permission
+ * reaching only managed groups counts for the in-group permissions, and only over groups he
+ * manages. A "View and export audit trail" granted to an agent opens nothing: it keeps nobody in.
  */
-export function permissionsLost(catalog: Catalog, change: readonly { before: Held; after: Held }[]): string[] {
-  const has = (e: Held, key: string) => e?.explain.get(key)?.allowed === true;
-  return guardedPermissions(catalog).filter((key) => change.some((c) => has(c.before, key)) && !change.some((c) => has(c.after, key)));
+export function usesPermission(s: Holder, key: string): boolean {
+  const reach = reachOf(s, key);
+  if (reach === 'account' || reachOfAny(s, COVERED_BY[key] ?? []) === 'account') return true;
+  return reach === 'managed-groups' && key in COVERED_BY && s.managedGroupIds.length > 0;
+}
+
+/**
+ * The last holder keeps it, step one: the guarded permissions that some of the users a change
+ * touches use `before` and none of them uses `after` (null: he is deactivated or deleted).
+ * Step two is the dal's: does anybody else active use it?
+ */
+export function permissionsLost(catalog: Catalog, change: readonly { before: Holder | null; after: Holder | null }[]): string[] {
+  const uses = (h: Holder | null, key: string) => h !== null && usesPermission(h, key);
+  return guardedPermissions(catalog).filter((key) => change.some((c) => uses(c.before, key)) && !change.some((c) => uses(c.after, key)));
 }
 
 /** The refusal when `key` would be left with no active holder. */

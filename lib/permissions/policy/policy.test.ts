@@ -3,7 +3,7 @@ import { roleDefaults, type Catalog } from '../catalog';
 import { CONSOLE, COVERED_BY } from '../console';
 import { effectivePermissions, type PermissionOverride } from '../effective';
 import { PRESETS, presetCatalog, type PresetName } from '@/seeds/presets';
-import { handOutRefusal, manageRefusal, maxCustomRoleRank, permissionsLost, roleRefusal, type Subject } from '.';
+import { handOutRefusal, manageRefusal, maxCustomRoleRank, permissionsLost, roleRefusal, usesPermission, type Subject } from '.';
 
 const PRESET_NAMES = Object.keys(PRESETS) as PresetName[];
 const SUPPORT = 2;
@@ -102,8 +102,20 @@ describe.each(PRESET_NAMES)('the policy on the %s preset', (preset) => {
 
   it('the last holder: a console permission nobody among the changed users keeps is lost', () => {
     const key = Object.values(CONSOLE).find((k) => admin.effective.explain.get(k)?.allowed && catalog.permissionByKey.has(k))!;
-    expect(permissionsLost(catalog, [{ before: admin.effective, after: null }])).toContain(key);
-    expect(permissionsLost(catalog, [{ before: admin.effective, after: admin.effective }])).toEqual([]);
+    expect(permissionsLost(catalog, [{ before: admin, after: null }])).toContain(key);
+    expect(permissionsLost(catalog, [{ before: admin, after: admin }])).toEqual([]);
+  });
+
+  it('a holder counts only if he can use it: an account-wide console permission granted to the lowest role keeps nobody in', () => {
+    const lowest = byRank(catalog).at(-1)!.key;
+    const key = CONSOLE.viewAuditTrail;
+    if (!catalog.permissionByKey.has(key)) return;
+    const granted = person(catalog, 5, [lowest], { groupId: SUPPORT }, [key]);
+    expect(granted.effective.explain.get(key)?.allowed, 'the grant makes him hold it').toBe(true);
+    expect(usesPermission(granted, key)).toBe(false);
+    expect(usesPermission(admin, key)).toBe(true);
+    // Losing such a holder loses nothing; losing the admin does.
+    expect(permissionsLost(catalog, [{ before: granted, after: null }])).not.toContain(key);
   });
 });
 
@@ -111,6 +123,12 @@ describe('agent managers on the LivePerson preset (the holes found from outside)
   const catalog = presetCatalog('liveperson');
   const withUserManagement = [CONSOLE.manageAgentUsersInGroup, CONSOLE.manageAgentManagerUsersInGroup];
   const manager = person(catalog, 10, ['agent-manager'], { groupId: SUPPORT, managed: [SUPPORT] }, withUserManagement);
+
+  it('an in-group permission keeps its holder in only while he manages a group', () => {
+    const unplaced = person(catalog, 15, ['agent-manager'], { groupId: SUPPORT, managed: [] }, withUserManagement);
+    expect(usesPermission(manager, CONSOLE.manageAgentUsersInGroup)).toBe(true);
+    expect(usesPermission(unplaced, CONSOLE.manageAgentUsersInGroup)).toBe(false);
+  });
 
   it.each([
     ['an agent of his group', person(catalog, 11, ['agent'], { groupId: SUPPORT }), null],
