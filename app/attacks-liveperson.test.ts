@@ -4,7 +4,7 @@ import type { DB } from '@/db/client';
 import * as t from '@/db/schema';
 import { addOverride, createUser } from '@/lib/dal/user-admin';
 import { callApi } from '@/lib/testing/api';
-import { createTestDatabase, principalOf, userByLogin } from '@/lib/testing/db';
+import { asyncRefusalOf, createTestDatabase, principalOf, userByLogin } from '@/lib/testing/db';
 import { changedSince as changedSinceIn, deniedFor, idsIn, keyOf, stateOf } from '@/lib/testing/personas';
 
 /**
@@ -300,5 +300,56 @@ describe('hole 8: refusals do not leak and are logged', () => {
     const { setUserStatusAction } = await users();
     expect(await setUserStatusAction({ id: sales, rowVersion: id.rowVersion('sales'), status: 'deactivated' })).toMatchObject({ ok: false, code: 'not-found' });
     expect(deniedFor(db, 'manager').length).toBe(logged + 2);
+  });
+});
+
+describe('races: the rules about the target are asked again with the write lock held', () => {
+  it('a password set while the target is given a console permission the manager lacks is refused, and the password stays', async () => {
+    const agent = userByLogin(db, 'agent');
+    const manager = principalOf(db, 'manager');
+    const { updateUser } = await import('@/lib/dal/user-admin');
+    // updateUser checks, then awaits the password hash; the grant lands in between.
+    const editing = updateUser({
+      ctx: manager,
+      input: {
+        id: agent.id,
+        rowVersion: agent.rowVersion,
+        loginName: agent.loginName,
+        email: agent.email,
+        name: agent.name,
+        nickname: agent.nickname,
+        groupId: agent.groupId,
+        maxChats: agent.maxChats,
+        skills: [],
+        password: 'taken-over-by-manager',
+      },
+    });
+    addOverride({ ctx: principalOf(db, 'admin'), input: { userId: agent.id, permissionKey: 'manage-profiles', effect: 'grant', reason: 'profile steward' } });
+    const refusal = await asyncRefusalOf(() => editing);
+    expect(refusal).toMatchObject({ code: 'forbidden', message: expect.stringMatching(/Manage profiles/) });
+    expect(userByLogin(db, 'agent').passwordHash).toBe(agent.passwordHash);
+    expect(deniedFor(db, 'manager').at(-1)).toMatchObject({ action: 'edit users' });
+  });
+});
+
+describe('out-of-reach choices are refusals in the security log', () => {
+  it('a group under Sales, a bulk move to Sales and a key for a Sales user: each refused and logged', async () => {
+    const logged = deniedFor(db, 'manager').length;
+    as('manager');
+    const { createGroupAction } = await import('./(console)/groups/actions');
+    const { applyBulkAction } = await users();
+    const { createApiKeyAction } = await import('./(console)/settings/actions');
+    expect(await createGroupAction({ name: 'Sales B', parentId: id.group('Sales') })).toMatchObject({ ok: false, code: 'not-found' });
+    expect(await applyBulkAction({ userIds: [id.user('agent')], action: { kind: 'move-group', groupId: id.group('Sales') } })).toMatchObject({
+      ok: true,
+      data: [{ ok: false }],
+    });
+    addOverride({
+      ctx: principalOf(db, 'admin'),
+      input: { userId: id.user('manager'), permissionKey: 'manage-api-keys', effect: 'grant', reason: 'integrations' },
+    });
+    as('manager');
+    expect(await createApiKeyAction({ name: 'Sales bot', userId: id.user('sales'), permissions: ['manage-skills'] })).toMatchObject({ ok: false });
+    expect(deniedFor(db, 'manager').length).toBe(logged + 3);
   });
 });

@@ -10,7 +10,7 @@ import { CONSOLE, VIEW_API_KEYS } from '@/lib/permissions/console';
 import { handOutRefusal } from '@/lib/permissions/policy';
 import { effectivePermissions } from '@/lib/permissions/effective';
 import { writeAudit } from './audit';
-import { authorize, deny } from './authorize';
+import { authorize, deny, recordDeniedAttempt } from './authorize';
 import { DalError, parseInput } from './errors';
 import { loadPrincipal, readEffectiveInput, type Principal } from './principal';
 import { reachableUser } from './user-access';
@@ -153,7 +153,11 @@ export function createApiKey({ ctx, input }: { ctx: Principal; input: unknown })
   // A user who does not exist and one out of reach get the same answer: no way to probe for ids.
   const noSuchUser = () => new DalError('invalid', 'There is no such user.', { userId: ['Unknown user'] });
   const user = getDb().select().from(t.users).where(eq(t.users.id, data.userId)).get();
-  if (!user || !reaches(user)) throw noSuchUser();
+  if (!user) throw noSuchUser();
+  if (!reaches(user)) {
+    recordDeniedAttempt(ctx, action, `No key for user ${user.id}: out of reach.`);
+    throw noSuchUser();
+  }
   if (user.status !== 'active')
     throw new DalError('invalid', `${user.name} is deactivated; a key for him could never be used.`, { userId: ['User is deactivated'] });
   if (user.id !== ctx.userId) assertMayManage(ctx, user.id, action);

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { getDb } from '@/db/client';
 import * as t from '@/db/schema';
 import { SETTINGS_ADMIN } from '@/lib/permissions/console';
-import { authorize } from './authorize';
+import { authorize, deny } from './authorize';
 import { writeAudit } from './audit';
 import { DalError, parseInput } from './errors';
 import { enabledFeatures, type Principal } from './principal';
@@ -27,7 +27,7 @@ export interface AccountFeatureRow {
 
 export function listAccountFeatures({ ctx }: { ctx: Principal }): AccountFeatureRow[] {
   const scope = authorize(ctx, 'see account settings', SETTINGS_PERMISSIONS, 'view');
-  if (scope.kind !== 'account') throw new DalError('forbidden', 'Account settings are for account-wide administrators.');
+  if (scope.kind !== 'account') deny(ctx, 'see account settings', 'Account settings are for account-wide administrators.');
   const rows = new Map(
     getDb()
       .select()
@@ -60,7 +60,7 @@ export const setAccountFeatureInput = z.strictObject({
 
 export function setAccountFeature({ ctx, input }: { ctx: Principal; input: unknown }): AccountFeatureRow {
   const scope = authorize(ctx, 'change account settings', SETTINGS_PERMISSIONS, 'edit');
-  if (scope.kind !== 'account') throw new DalError('forbidden', 'Account settings are for account-wide administrators.');
+  if (scope.kind !== 'account') deny(ctx, 'change account settings', 'Account settings are for account-wide administrators.');
   const data = parseInput(setAccountFeatureInput, input);
   const feature = ctx.catalog.featureByKey.get(data.key);
   if (!feature) throw new DalError('not-found', `There is no account feature "${data.key}".`, { key: ['Unknown feature'] });
