@@ -1,12 +1,13 @@
 import 'server-only';
 import { getPrincipal } from '@/lib/auth/principal';
+import { ERROR_STATUS } from '@/lib/api/error-codes';
 import { DalError } from '@/lib/dal/errors';
 import type { Principal } from '@/lib/dal/principal';
 
 /**
  * The whole body of a CSV download route: the signed-in principal and the URL's filters (page
  * cursors dropped) go to one dal function, which authorizes and checks them before returning the
- * body; a refusal is a 403 and bad filters a 400, each with its message.
+ * body; a refusal or bad filters answer the API's status for their code (lib/api/error-codes), with the message.
  */
 export async function csvDownload(request: Request, name: string, produce: (ctx: Principal, filters: Record<string, string>) => BodyInit): Promise<Response> {
   const ctx = await getPrincipal();
@@ -22,7 +23,7 @@ export async function csvDownload(request: Request, name: string, produce: (ctx:
       },
     });
   } catch (error) {
-    if (error instanceof DalError) return new Response(error.message, { status: error.code === 'forbidden' ? 403 : 400 });
+    if (error instanceof DalError) return new Response(error.message, { status: ERROR_STATUS[error.code] });
     console.error(`[switchboard] the ${name} export failed`, error);
     return new Response('The export failed; nothing was changed. Try again.', { status: 500 });
   }

@@ -1,4 +1,7 @@
-/** Every error code the API answers, with its HTTP status. */
+/**
+ * Every error code the console answers, with its HTTP status: the one table for the API, the CSV
+ * import route and the downloads (a dal code is one of these).
+ */
 export const ERROR_STATUS = {
   'invalid-json': 400,
   invalid: 400,

@@ -199,7 +199,7 @@ export function createApiKey({ ctx, input }: { ctx: Principal; input: unknown })
       })
       .returning({ id: t.apiKeys.id })
       .get();
-    writeAudit(tx, ctx, {
+    const audited = writeAudit(tx, ctx, {
       entityType: 'api-key',
       entityId: row.id,
       entityName: data.name,
@@ -213,7 +213,7 @@ export function createApiKey({ ctx, input }: { ctx: Principal; input: unknown })
         rateLimitPerMinute: data.rateLimitPerMinute,
       },
     });
-    return { id: row.id, token, prefix };
+    return { value: { id: row.id, token, prefix }, audited };
   });
 }
 
@@ -236,7 +236,7 @@ export function revokeApiKey({ ctx, input }: { ctx: Principal; input: unknown })
       .where(and(eq(t.apiKeys.id, id), isNull(t.apiKeys.revokedAt)))
       .run();
     if (changed.changes !== 1) throw new DalError('conflict', `"${found.key.name}" was already revoked.`);
-    writeAudit(tx, ctx, {
+    const audited = writeAudit(tx, ctx, {
       entityType: 'api-key',
       entityId: id,
       entityName: found.key.name,
@@ -244,7 +244,7 @@ export function revokeApiKey({ ctx, input }: { ctx: Principal; input: unknown })
       before: { revoked: false, user: found.user.loginName },
       after: { revoked: true, user: found.user.loginName },
     });
-    return { id };
+    return { value: { id }, audited };
   });
 }
 

@@ -66,8 +66,14 @@ export function createGroup({ ctx, input }: { ctx: Principal; input: unknown }):
   assertSiblingNameFree(data.name, data.parentId);
   return writeTransaction(ctx, (tx) => {
     const row = tx.insert(t.groups).values({ name: data.name, parentId: data.parentId }).returning().get();
-    writeAudit(tx, ctx, { entityType: 'group', entityId: row.id, entityName: row.name, action: 'create', after: { name: row.name, parentId: row.parentId } });
-    return { id: row.id };
+    const audited = writeAudit(tx, ctx, {
+      entityType: 'group',
+      entityId: row.id,
+      entityName: row.name,
+      action: 'create',
+      after: { name: row.name, parentId: row.parentId },
+    });
+    return { value: { id: row.id }, audited };
   });
 }
 
@@ -93,7 +99,7 @@ export function updateGroup({ ctx, input }: { ctx: Principal; input: unknown }):
       .set({ name: data.name, parentId: data.parentId, enabled: data.enabled, rowVersion: current.rowVersion + 1 })
       .where(eq(t.groups.id, group.id))
       .run();
-    writeAudit(tx, ctx, {
+    const audited = writeAudit(tx, ctx, {
       entityType: 'group',
       entityId: group.id,
       entityName: data.name,
@@ -101,7 +107,7 @@ export function updateGroup({ ctx, input }: { ctx: Principal; input: unknown }):
       before: { name: current.name, parentId: current.parentId, enabled: current.enabled },
       after: { name: data.name, parentId: data.parentId, enabled: data.enabled },
     });
-    return { id: group.id };
+    return { value: { id: group.id }, audited };
   });
 }
 
@@ -135,14 +141,14 @@ export function deleteGroup({ ctx, input }: { ctx: Principal; input: unknown }):
       throw new DalError('conflict', `"${group.name}" still has ${parts.join(', ')}; it can be deleted only when empty.`);
     }
     tx.delete(t.groups).where(eq(t.groups.id, group.id)).run();
-    writeAudit(tx, ctx, {
+    const audited = writeAudit(tx, ctx, {
       entityType: 'group',
       entityId: group.id,
       entityName: group.name,
       action: 'delete',
       before: { name: current.name, parentId: current.parentId },
     });
-    return { id: group.id };
+    return { value: { id: group.id }, audited };
   });
 }
 
@@ -179,8 +185,8 @@ export function createSkill({ ctx, input }: { ctx: Principal; input: unknown }):
   assertSkillNameFree(data.name);
   return writeTransaction(ctx, (tx) => {
     const row = tx.insert(t.skills).values({ name: data.name }).returning().get();
-    writeAudit(tx, ctx, { entityType: 'skill', entityId: row.id, entityName: row.name, action: 'create', after: { name: row.name } });
-    return { id: row.id };
+    const audited = writeAudit(tx, ctx, { entityType: 'skill', entityId: row.id, entityName: row.name, action: 'create', after: { name: row.name } });
+    return { value: { id: row.id }, audited };
   });
 }
 
@@ -206,7 +212,7 @@ export function renameSkill({ ctx, input }: { ctx: Principal; input: unknown }):
       .set({ name: data.name, rowVersion: sql`${t.skills.rowVersion} + 1` })
       .where(eq(t.skills.id, skill.id))
       .run();
-    writeAudit(tx, ctx, {
+    const audited = writeAudit(tx, ctx, {
       entityType: 'skill',
       entityId: skill.id,
       entityName: data.name,
@@ -214,7 +220,7 @@ export function renameSkill({ ctx, input }: { ctx: Principal; input: unknown }):
       before: { name: skill.name },
       after: { name: data.name },
     });
-    return { id: skill.id };
+    return { value: { id: skill.id }, audited };
   });
 }
 
@@ -241,14 +247,14 @@ export function deleteSkill({ ctx, input }: { ctx: Principal; input: unknown }):
     assertSkillVersion(tx, skill, data.rowVersion);
     tx.delete(t.userSkills).where(eq(t.userSkills.skillId, skill.id)).run();
     tx.delete(t.skills).where(eq(t.skills.id, skill.id)).run();
-    writeAudit(tx, ctx, {
+    const audited = writeAudit(tx, ctx, {
       entityType: 'skill',
       entityId: skill.id,
       entityName: skill.name,
       action: 'delete',
       before: { name: skill.name, agents: holders.map((h) => ({ id: h.id, loginName: h.loginName })) },
     });
-    return { id: skill.id, removedFrom: holders.map((h) => h.loginName) };
+    return { value: { id: skill.id, removedFrom: holders.map((h) => h.loginName) }, audited };
   });
 }
 

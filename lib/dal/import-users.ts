@@ -262,7 +262,7 @@ function importRows(tx: Tx, ctx: Principal, scope: Scope, file: CsvFile, hashes:
       const hash = password ? hashes?.get(row) : undefined;
       // Only when the database changed between the check and the write, making this row valid.
       if (password && hashes && hash === undefined) throw new RowProblem(undefined, 'Users changed while importing; import the file again.');
-      const { id } = insertNewUser(tx, ctx, checked, hash ?? NO_PASSWORD, { imported: true, ...(password ? {} : { withoutPassword: true }) }, skillIds);
+      const { id } = insertNewUser(tx, ctx, checked, hash ?? NO_PASSWORD, { imported: true, ...(password ? {} : { withoutPassword: true }) }, skillIds).value;
       out.createdIds.push(id);
       out.valid++;
       if (password) out.passwords.set(row, password);
@@ -302,7 +302,7 @@ function runImport(ctx: Principal, scope: Scope, file: CsvFile, commit: boolean,
     const checked = writeTransaction(ctx, (tx) => {
       const checked = importRows(tx, ctx, scope, file, hashes);
       if (!commit || checked.problemCount > 0) throw new RollBack(checked);
-      writeAudit(tx, ctx, {
+      const audited = writeAudit(tx, ctx, {
         entityType: IMPORT_AUDIT_TYPE,
         entityId: `${checked.createdIds[0]}-${checked.createdIds.at(-1)}`,
         entityName: `${checked.valid.toLocaleString('en')} users from CSV`,
@@ -315,7 +315,7 @@ function runImport(ctx: Principal, scope: Scope, file: CsvFile, commit: boolean,
           ignoredColumns: USER_CSV_IGNORED.filter((c) => file.columns.has(c)),
         },
       });
-      return checked;
+      return { value: checked, audited };
     });
     return { checked, applied: true };
   } catch (error) {

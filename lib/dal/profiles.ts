@@ -448,8 +448,14 @@ export function createProfile({ ctx, input }: { ctx: Principal; input: unknown }
   return writeTransaction(ctx, (tx) => {
     const row = tx.insert(t.profiles).values({ name: data.name, description: data.description, roleKey: role.key, updatedBy: ctx.userId }).returning().get();
     tx.insert(t.profileVersions).values({ profileId: row.id, version: 1, permissions, channels, note: data.note, createdBy: ctx.userId }).run();
-    writeAudit(tx, ctx, { entityType: 'profile', entityId: row.id, entityName: row.name, action: 'create', after: snapshotOf(row, 1, permissions, channels) });
-    return { id: row.id };
+    const audited = writeAudit(tx, ctx, {
+      entityType: 'profile',
+      entityId: row.id,
+      entityName: row.name,
+      action: 'create',
+      after: snapshotOf(row, 1, permissions, channels),
+    });
+    return { value: { id: row.id }, audited };
   });
 }
 
@@ -526,7 +532,7 @@ function writeVersion(
   return writeTransaction(ctx, (tx) => {
     const current = lockedProfile(tx, row.id, fields.rowVersion);
     const version = appendVersion(tx, ctx, current, fields);
-    writeAudit(tx, ctx, {
+    const audited = writeAudit(tx, ctx, {
       entityType: 'profile',
       entityId: row.id,
       entityName: fields.name,
@@ -537,7 +543,7 @@ function writeVersion(
         mode: fields.mode,
       },
     });
-    return { id: row.id, version };
+    return { value: { id: row.id, version }, audited };
   });
 }
 
@@ -640,7 +646,7 @@ export function applyProfileToAll({ ctx, input }: { ctx: Principal; input: unkno
       .set({ floorVersion: current.headVersion, rowVersion: current.rowVersion + 1, updatedBy: ctx.userId, updatedAt: new Date() })
       .where(eq(t.profiles.id, row.id))
       .run();
-    writeAudit(tx, ctx, {
+    const audited = writeAudit(tx, ctx, {
       entityType: 'profile',
       entityId: row.id,
       entityName: row.name,
@@ -648,7 +654,7 @@ export function applyProfileToAll({ ctx, input }: { ctx: Principal; input: unkno
       before: { floorVersion: current.floorVersion },
       after: { floorVersion: current.headVersion, permissions: head },
     });
-    return { id: row.id, version: current.headVersion };
+    return { value: { id: row.id, version: current.headVersion }, audited };
   });
 }
 
@@ -685,14 +691,14 @@ export function deleteProfile({ ctx, input }: { ctx: Principal; input: unknown }
       );
     }
     tx.delete(t.profiles).where(eq(t.profiles.id, row.id)).run();
-    writeAudit(tx, ctx, {
+    const audited = writeAudit(tx, ctx, {
       entityType: 'profile',
       entityId: row.id,
       entityName: row.name,
       action: 'delete',
       before: snapshotOf(current, current.headVersion, permissions),
     });
-    return { id: row.id };
+    return { value: { id: row.id }, audited };
   });
 }
 

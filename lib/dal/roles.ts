@@ -270,14 +270,14 @@ export function createRole({ ctx, input }: { ctx: Principal; input: unknown }): 
       after: { name: data.name, base: base.key, rank: data.rank, defaults: keys },
     });
     // The role's default profile is a profile like any other: its own event carries its state for "as of".
-    writeAudit(tx, ctx, {
+    const audited = writeAudit(tx, ctx, {
       entityType: 'profile',
       entityId: profile.id,
       entityName: data.name,
       action: 'create',
       after: { role: key, version: 1, permissions: keys, channels: base.channelDefaults },
     });
-    return { key, defaultProfileId: profile.id };
+    return { value: { key, defaultProfileId: profile.id }, audited };
   });
 }
 
@@ -349,7 +349,7 @@ export function updateRole({ ctx, input }: { ctx: Principal; input: unknown }): 
       before: { name: current.name, description: current.description, rank: current.rank, defaults: current.defaults ?? before },
       after: { name: data.name, description: data.description, rank: data.rank, defaults: keys, mode: data.mode },
     });
-    writeAudit(tx, ctx, {
+    const audited = writeAudit(tx, ctx, {
       entityType: 'profile',
       entityId: p.id,
       entityName: p.name === current.name ? data.name : p.name,
@@ -357,7 +357,7 @@ export function updateRole({ ctx, input }: { ctx: Principal; input: unknown }): 
       before: { version: p.headVersion, permissions: before },
       after: { version, permissions: keys, mode: data.mode },
     });
-    return { key: role.key, version };
+    return { value: { key: role.key, version }, audited };
   });
 }
 
@@ -396,7 +396,7 @@ export function deleteRole({ ctx, input }: { ctx: Principal; input: unknown }): 
     const defaults = tx.select({ id: t.profiles.id, name: t.profiles.name }).from(t.profiles).where(eq(t.profiles.roleKey, role.key)).all();
     tx.delete(t.profiles).where(eq(t.profiles.roleKey, role.key)).run();
     tx.delete(t.roles).where(eq(t.roles.key, role.key)).run();
-    writeAudit(tx, ctx, {
+    const audited = writeAudit(tx, ctx, {
       entityType: 'role',
       entityId: role.key,
       entityName: role.name,
@@ -404,6 +404,6 @@ export function deleteRole({ ctx, input }: { ctx: Principal; input: unknown }): 
       before: { name: current.name, base: current.baseRoleKey, rank: current.rank, defaults: current.defaults },
     });
     for (const profile of defaults) writeAudit(tx, ctx, { entityType: 'profile', entityId: profile.id, entityName: profile.name, action: 'delete' });
-    return { key: role.key };
+    return { value: { key: role.key }, audited };
   });
 }

@@ -5,7 +5,7 @@ import { getDb } from '@/db/client';
 import * as t from '@/db/schema';
 import { SETTINGS_ADMIN } from '@/lib/permissions/console';
 import { authorize, deny } from './authorize';
-import { writeAudit } from './audit';
+import { NOTHING_CHANGED, writeAudit } from './audit';
 import { DalError, parseInput } from './errors';
 import { enabledFeatures, type Principal } from './principal';
 import { LEVELS } from '@/lib/permissions/channels';
@@ -71,12 +71,12 @@ export function setAccountFeature({ ctx, input }: { ctx: Principal; input: unkno
     if (before.rowVersion !== data.rowVersion) {
       throw new DalError('stale', `Someone changed "${feature.name}" since you loaded this page; reload to see the current setting.`);
     }
-    if (before.enabled === data.enabled) return;
+    if (before.enabled === data.enabled) return { value: undefined, audited: NOTHING_CHANGED };
     tx.update(t.accountFeatures)
       .set({ enabled: data.enabled, rowVersion: before.rowVersion + 1 })
       .where(eq(t.accountFeatures.key, data.key))
       .run();
-    writeAudit(tx, ctx, {
+    const audited = writeAudit(tx, ctx, {
       entityType: 'account-feature',
       entityId: data.key,
       entityName: feature.name,
@@ -84,6 +84,7 @@ export function setAccountFeature({ ctx, input }: { ctx: Principal; input: unkno
       before: { enabled: before.enabled },
       after: { enabled: data.enabled },
     });
+    return { value: undefined, audited };
   });
   return listAccountFeatures({ ctx }).find((f) => f.key === data.key)!;
 }

@@ -3,6 +3,7 @@ import { and, eq, gt, ne, sql } from 'drizzle-orm';
 import { getDb, type DB } from '@/db/client';
 import * as t from '@/db/schema';
 import { grantsOf } from './authorize';
+import type { Audited } from './audit';
 import { DalError } from './errors';
 import { logPosition } from './log-position';
 import { reloadPrincipal, type Principal } from './principal';
@@ -16,15 +17,16 @@ function sqliteCode(error: unknown): string | undefined {
 /**
  * Every write by `actor`: one synchronous IMMEDIATE transaction (the write lock is taken up front,
  * so two writers never deadlock on an upgrade), with its audit row written inside it by the
- * callback. It first makes sure the actor still may act as his request was checked (see
+ * callback: its signature asks for the receipt writeAudit returns, so no write can forget it. It
+ * first makes sure the actor still may act as his request was checked (see
  * `assertActorCurrent`). The callback must not await: better-sqlite3 commits when it returns.
  */
-export function writeTransaction<T>(actor: Principal, fn: (tx: Tx) => T): T {
+export function writeTransaction<T>(actor: Principal, fn: (tx: Tx) => Audited<T>): T {
   try {
     return getDb().transaction(
       (tx) => {
         assertActorCurrent(actor);
-        return fn(tx);
+        return fn(tx).value;
       },
       { behavior: 'immediate' },
     );

@@ -185,7 +185,7 @@ export function assignProfile({ ctx, input }: { ctx: Principal; input: unknown }
       .onConflictDoUpdate({ target: [t.userProfiles.userId, t.userProfiles.roleKey], set: { profileId: profile.id, version: profile.headVersion } })
       .run();
     touchUser(tx, user.id);
-    writeAudit(tx, ctx, {
+    const audited = writeAudit(tx, ctx, {
       entityType: 'user',
       entityId: user.id,
       entityName: user.loginName,
@@ -198,6 +198,7 @@ export function assignProfile({ ctx, input }: { ctx: Principal; input: unknown }
         ],
       },
     });
+    return { value: undefined, audited };
   });
   return { userId: user.id, profileId: profile.id, version: profile.headVersion };
 }
@@ -224,7 +225,7 @@ export function unassignProfile({ ctx, input }: { ctx: Principal; input: unknown
     }
     const conversations = ctx.catalog.roleByKey.get(data.roleKey)?.handlesConversations;
     touchUser(tx, user.id, conversations ? { maxChats: null } : {});
-    writeAudit(tx, ctx, {
+    const audited = writeAudit(tx, ctx, {
       entityType: 'user',
       entityId: user.id,
       entityName: user.loginName,
@@ -232,6 +233,7 @@ export function unassignProfile({ ctx, input }: { ctx: Principal; input: unknown
       before: { profile: current.name, role: current.roleKey, version: current.version },
       after: null,
     });
+    return { value: undefined, audited };
   });
   return { userId: user.id };
 }

@@ -11,7 +11,7 @@ import { effectivePermissions } from '@/lib/permissions/effective';
 import { exclusiveRefusal, handOutRefusal, levelRefusals, managesUsersAccountWide, roleRefusal } from '@/lib/permissions/policy';
 import { addOverrideInput, createUserInput, updateUserInput, userStatusInput } from '@/lib/schemas/users';
 import { z } from 'zod';
-import { writeAudit } from './audit';
+import { NOTHING_CHANGED, writeAudit, type Audited } from './audit';
 import { authorize, deny, managedSubtree, reachOf, type Scope } from './authorize';
 import { DalError, parseInput } from './errors';
 import { readEffectiveInput, type Principal } from './principal';
@@ -205,7 +205,7 @@ export function insertNewUser(
   passwordHash: string,
   audit: Record<string, unknown> = {},
   skillIds?: Map<string, number>,
-): { id: number } {
+): Audited<{ id: number }> {
   const { insertUser, insertUserProfile, insertManagedGroup } = statements();
   const user = insertUser.get({
     loginName: data.loginName,
@@ -219,7 +219,7 @@ export function insertNewUser(
   for (const p of profiles) insertUserProfile.run({ userId: user.id, roleKey: p.roleKey, profileId: p.id, version: p.headVersion });
   for (const groupId of new Set(data.managedGroupIds)) insertManagedGroup.run({ userId: user.id, groupId });
   writeSkills(tx, user.id, skills, skillIds);
-  writeAudit(tx, ctx, {
+  const audited = writeAudit(tx, ctx, {
     entityType: 'user',
     entityId: user.id,
     entityName: user.loginName,
@@ -237,7 +237,7 @@ export function insertNewUser(
       ...audit,
     },
   });
-  return { id: user.id };
+  return { value: { id: user.id }, audited };
 }
 
 export async function createUser({ ctx, input }: { ctx: Principal; input: unknown }): Promise<{ id: number }> {
@@ -321,7 +321,7 @@ export async function updateUser({ ctx, input }: { ctx: Principal; input: unknow
     tx.delete(t.managedGroups).where(eq(t.managedGroups.userId, user.id)).run();
     for (const groupId of managedAfter) tx.insert(t.managedGroups).values({ userId: user.id, groupId }).run();
     writeSkills(tx, user.id, skills);
-    writeAudit(tx, ctx, {
+    const audited = writeAudit(tx, ctx, {
       entityType: 'user',
       entityId: user.id,
       entityName: data.loginName,
@@ -339,7 +339,7 @@ export async function updateUser({ ctx, input }: { ctx: Principal; input: unknow
         ...(passwordHash ? { password: 'changed' } : {}),
       },
     });
-    return { id: user.id };
+    return { value: { id: user.id }, audited };
   });
 }
 
@@ -354,7 +354,7 @@ export function setUserStatus({ ctx, input }: { ctx: Principal; input: unknown }
   return writeTransaction(ctx, (tx) => {
     const current = tx.select().from(t.users).where(eq(t.users.id, user.id)).get()!;
     if (current.rowVersion !== data.rowVersion) throw new DalError('stale', `Someone changed ${user.name} since you opened this page. Reload and try again.`);
-    if (current.status === data.status) return { id: user.id, status: data.status };
+    if (current.status === data.status) return { value: { id: user.id, status: data.status }, audited: NOTHING_CHANGED };
     tx.update(t.users)
       .set({
         status: data.status,
@@ -364,7 +364,7 @@ export function setUserStatus({ ctx, input }: { ctx: Principal; input: unknown }
       })
       .where(eq(t.users.id, user.id))
       .run();
-    writeAudit(tx, ctx, {
+    const audited = writeAudit(tx, ctx, {
       entityType: 'user',
       entityId: user.id,
       entityName: user.loginName,
@@ -372,7 +372,7 @@ export function setUserStatus({ ctx, input }: { ctx: Principal; input: unknown }
       before: { status: current.status },
       after: { status: data.status },
     });
-    return { id: user.id, status: data.status };
+    return { value: { id: user.id, status: data.status }, audited };
   });
 }
 
@@ -466,7 +466,7 @@ export function addOverride({ ctx, input }: { ctx: Principal; input: unknown }):
       })
       .returning({ id: t.userOverrides.id })
       .get();
-    writeAudit(tx, ctx, {
+    const audited = writeAudit(tx, ctx, {
       entityType: 'user',
       entityId: user.id,
       entityName: user.loginName,
@@ -479,7 +479,7 @@ export function addOverride({ ctx, input }: { ctx: Principal; input: unknown }):
         expiresAt: data.expiresAt?.toISOString() ?? null,
       },
     });
-    return { id: row.id };
+    return { value: { id: row.id }, audited };
   });
 }
 
@@ -516,14 +516,14 @@ export function removeOverride({ ctx, input }: { ctx: Principal; input: unknown 
     tx.delete(t.userOverrides)
       .where(and(eq(t.userOverrides.id, id), eq(t.userOverrides.userId, user.id)))
       .run();
-    writeAudit(tx, ctx, {
+    const audited = writeAudit(tx, ctx, {
       entityType: 'user',
       entityId: user.id,
       entityName: user.loginName,
       action: 'remove-override',
       before: { permission: override.permissionKey, effect: override.effect, reason: override.reason, expiresAt: override.expiresAt?.toISOString() ?? null },
     });
-    return { id };
+    return { value: { id }, audited };
   });
 }
 
@@ -567,7 +567,7 @@ export function moveUserToGroup({ ctx, input }: { ctx: Principal; input: unknown
   assertGroupsInScope(ctx, scope, [data.groupId], 'groupId', 'move users');
   return writeTransaction(ctx, (tx) => {
     touchUser(tx, user.id, { groupId: data.groupId });
-    writeAudit(tx, ctx, {
+    const audited = writeAudit(tx, ctx, {
       entityType: 'user',
       entityId: user.id,
       entityName: user.loginName,
@@ -575,7 +575,7 @@ export function moveUserToGroup({ ctx, input }: { ctx: Principal; input: unknown
       before: { groupId: user.groupId },
       after: { groupId: data.groupId },
     });
-    return { id: user.id };
+    return { value: { id: user.id }, audited };
   });
 }
 
@@ -603,7 +603,7 @@ export function addSkillToUser({ ctx, input }: { ctx: Principal; input: unknown 
   return writeTransaction(ctx, (tx) => {
     const skillId = skills.existing[0]?.id ?? tx.insert(t.skills).values({ name: skills.fresh[0]! }).returning({ id: t.skills.id }).get().id;
     tx.insert(t.userSkills).values({ userId: user.id, skillId }).run();
-    writeAudit(tx, ctx, {
+    const audited = writeAudit(tx, ctx, {
       entityType: 'user',
       entityId: user.id,
       entityName: user.loginName,
@@ -611,7 +611,7 @@ export function addSkillToUser({ ctx, input }: { ctx: Principal; input: unknown 
       before: { skills: current },
       after: { skills: [...current, data.skill].sort() },
     });
-    return { id: user.id };
+    return { value: { id: user.id }, audited };
   });
 }
 
@@ -659,8 +659,8 @@ export function deleteUser({ ctx, input }: { ctx: Principal; input: unknown }): 
     if (!current || current.rowVersion !== data.rowVersion)
       throw new DalError('stale', `Someone changed ${user.name} since you opened this page. Reload and try again.`);
     tx.delete(t.users).where(eq(t.users.id, user.id)).run();
-    writeAudit(tx, ctx, { entityType: 'user', entityId: user.id, entityName: user.loginName, action: 'delete', before });
-    return { id: user.id };
+    const audited = writeAudit(tx, ctx, { entityType: 'user', entityId: user.id, entityName: user.loginName, action: 'delete', before });
+    return { value: { id: user.id }, audited };
   });
 }
 

@@ -1,3 +1,4 @@
+import { ERROR_STATUS } from '@/lib/api/error-codes';
 import { revalidatePath } from 'next/cache';
 import { getPrincipal } from '@/lib/auth/principal';
 import { ApiError, readBodyBytes } from '@/lib/api/http';
@@ -45,10 +46,7 @@ export async function POST(request: Request): Promise<Response> {
     return Response.json({ ok: true, data: report } satisfies ActionResult<ImportReport>, { headers: { 'cache-control': 'no-store' } });
   } catch (error) {
     const result = toActionResult(error);
-    const status = { unauthenticated: 401, forbidden: 403, 'not-found': 404, invalid: 400, stale: 409, conflict: 409, unavailable: 503, internal: 500 }[
-      result.code
-    ];
-    return refuse(status, result);
+    return refuse(ERROR_STATUS[result.code], result);
   }
 }
 
