@@ -4,8 +4,7 @@ import { getDb } from '@/db/client';
 import * as t from '@/db/schema';
 import type { Catalog } from '@/lib/permissions/catalog';
 import { effectivePermissions, type EffectiveInput } from '@/lib/permissions/effective';
-import { COVERED_BY } from '@/lib/permissions/console';
-import { lastHolderRefusal, manageRefusal, permissionsLost, usesPermission } from '@/lib/permissions/policy';
+import { coveringPermissions, lastHolderRefusal, manageRefusal, permissionsLost, usesPermission } from '@/lib/permissions/policy';
 import { deny } from './authorize';
 import { DalError } from './errors';
 import { subjectOf, type Principal } from './principal';
@@ -82,7 +81,7 @@ export function someoneElseKeeps(
   key: string,
   { except = [], change, touches }: { except?: readonly number[]; change?: (input: EffectiveInput) => EffectiveInput; touches?: ReadonlySet<number> } = {},
 ): boolean {
-  const candidates = [...new Set([key, ...(COVERED_BY[key] ?? [])].flatMap((k) => activeCandidatesFor(catalog, k, except)))];
+  const candidates = [...new Set([key, ...coveringPermissions(catalog, key)].flatMap((k) => activeCandidatesFor(catalog, k, except)))];
   const ordered = touches ? [...candidates.filter((id) => !touches.has(id)), ...candidates.filter((id) => touches.has(id))] : candidates;
   return ordered.some((id) => {
     const subject = subjectOf(id);

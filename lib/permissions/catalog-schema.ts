@@ -26,6 +26,11 @@ export const permissionMetaSchema = z.strictObject({
    * one too. Every role row of a granular permission requires its section.
    */
   gates: z.strictObject({ permission: key, verb: z.enum(VERBS) }).optional(),
+  /**
+   * Console permissions that cover this narrower one when held account-wide: "Manage users and
+   * roles" covers "Manage agent users in group", so an admin may give it though his role lacks it.
+   */
+  coveredBy: z.array(key).optional(),
 });
 
 export const defaultStateSchema = z.enum(['on', 'off', 'account']);

@@ -119,7 +119,7 @@ describe('the LivePerson catalog', () => {
 describe('catalog validation', () => {
   const base = () =>
     structuredClone(livepersonCatalog) as unknown as {
-      permissions: Record<string, { category: string; feature?: string }>;
+      permissions: Record<string, { category: string; feature?: string; coveredBy?: string[]; gates?: { permission: string; verb: string } }>;
       roles: { key: string; name: string; rank: number; permissions: Record<string, unknown>[]; core: { key: string; name: string }[] }[];
       features: { key: string }[];
     };
@@ -143,6 +143,16 @@ describe('catalog validation', () => {
       'an unknown feature',
       (c) => (c.permissions['use-secure-form-in-a-conversation']!.feature = 'teleportation'),
       /use-secure-form-in-a-conversation: unknown feature "teleportation"/,
+    ],
+    [
+      'a cover that does not exist',
+      (c) => (c.permissions['manage-agent-users-in-group']!.coveredBy = ['manage-everything']),
+      /permissions\.manage-agent-users-in-group: covered by unknown permission "manage-everything"/,
+    ],
+    [
+      'a granular permission that does not require its section',
+      (c) => (c.permissions['manage-agent-users-in-group']!.gates = { permission: 'manage-skills', verb: 'create' }),
+      /permission "manage-agent-users-in-group": gates "manage-skills", so it must require it/,
     ],
     [
       'a bad default state',

@@ -48,6 +48,8 @@ export interface PermissionMeta {
   gates?: { permission: string; verb: Verb };
   /** What any role's row of it requires: without those held, holding it gives nothing. */
   requires: readonly string[];
+  /** Account-wide permissions that cover this narrower one (its holders may give it; they keep it in reach). */
+  coveredBy: readonly string[];
   /** Position in every permission bitset. */
   bit: number;
 }
@@ -105,6 +107,9 @@ export function loadCatalog(input: CatalogInput | unknown): Catalog {
   for (const [key, meta] of Object.entries(raw.permissions)) {
     if (meta.feature && !featureByKey.has(meta.feature)) {
       problems.push(`permissions.${key}: unknown feature "${meta.feature}"`);
+    }
+    for (const c of meta.coveredBy ?? []) {
+      if (c === key || !Object.hasOwn(raw.permissions, c)) problems.push(`permissions.${key}: covered by unknown permission "${c}"`);
     }
     if (meta.gates && !Object.hasOwn(raw.permissions, meta.gates.permission)) {
       problems.push(`permissions.${key}: gates unknown permission "${meta.gates.permission}"`);
@@ -221,6 +226,7 @@ export function loadCatalog(input: CatalogInput | unknown): Catalog {
       ...(meta.feature ? { feature: meta.feature } : {}),
       ...(meta.gates ? { gates: meta.gates } : {}),
       requires: [...(requiresOf.get(key) ?? [])],
+      coveredBy: meta.coveredBy ?? [],
       bit,
     };
   });

@@ -37,19 +37,6 @@ export const USER_ADMIN: readonly ConsolePermission[] = [CONSOLE.manageUsersAndR
 export const ROLE_ADMIN: readonly ConsolePermission[] = [CONSOLE.manageUsersAndRoles, CONSOLE.manageRoles];
 export const SETTINGS_ADMIN: readonly ConsolePermission[] = [CONSOLE.manageUsersAndRoles, CONSOLE.manageGeneralSettings];
 
-/**
- * Narrow console permissions an account-wide capability includes: managing users account-wide
- * covers managing agent users in a group, and so on. An admin who lacks the in-group permissions
- * (they belong to the Agent manager role) still outranks those who hold them.
- */
-export const COVERED_BY: Readonly<Record<string, readonly ConsolePermission[]>> = {
-  [CONSOLE.manageAgentUsersInGroup]: USER_ADMIN,
-  [CONSOLE.manageAgentManagerUsersInGroup]: USER_ADMIN,
-  [CONSOLE.exportUsersInGroup]: USER_ADMIN,
-  [CONSOLE.manageAgentProfilesInGroup]: [CONSOLE.manageProfiles],
-  [CONSOLE.manageAgentManagerProfilesInGroup]: [CONSOLE.manageProfiles],
-};
-
 /** Any of these lets a user see the users list (an agent manager: only his subtree). */
 export const USER_LIST_PERMISSIONS: readonly ConsolePermission[] = [
   ...USER_ADMIN,

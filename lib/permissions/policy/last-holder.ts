@@ -1,6 +1,6 @@
 import type { Catalog } from '../catalog';
-import { CONSOLE, COVERED_BY } from '../console';
-import { reachOf, reachOfAny, type Subject } from './subject';
+import { CONSOLE } from '../console';
+import { coveringPermissions, reachOf, reachOfAny, type Subject } from './subject';
 
 type Holder = Pick<Subject, 'effective' | 'catalog' | 'managedGroupIds'>;
 
@@ -22,8 +22,10 @@ export function guardedPermissions(catalog: Catalog): string[] {
  */
 export function usesPermission(s: Holder, key: string): boolean {
   const reach = reachOf(s, key);
-  if (reach === 'account' || reachOfAny(s, COVERED_BY[key] ?? []) === 'account') return true;
-  return reach === 'managed-groups' && key in COVERED_BY && s.managedGroupIds.length > 0;
+  const covering = coveringPermissions(s.catalog, key);
+  if (reach === 'account' || reachOfAny(s, covering) === 'account') return true;
+  // The narrow, in-group permissions (those an account-wide one covers) work over managed groups.
+  return reach === 'managed-groups' && covering.length > 0 && s.managedGroupIds.length > 0;
 }
 
 /**

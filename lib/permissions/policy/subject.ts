@@ -1,5 +1,5 @@
 import type { Catalog } from '../catalog';
-import { COVERED_BY, ROLE_ADMIN, USER_ADMIN, CONSOLE } from '../console';
+import { ROLE_ADMIN, USER_ADMIN, CONSOLE } from '../console';
 import type { EffectivePermissions } from '../effective';
 
 /**
@@ -45,13 +45,18 @@ export function reachOfAny(s: Pick<Subject, 'effective' | 'catalog'>, keys: read
   return reaches.includes('account') ? 'account' : reaches.includes('managed-groups') ? 'managed-groups' : null;
 }
 
+/** The permissions the catalog declares to cover `key` (empty for most). */
+export function coveringPermissions(catalog: Catalog, key: string): readonly string[] {
+  return catalog.permissionByKey.get(key)?.coveredBy ?? [];
+}
+
 /**
  * Covers: he holds `key`, or holds account-wide a console permission the catalog declares to
  * cover it (Manage users and roles covers Manage agent users in group), so an account admin
  * may delegate what belongs to another role.
  */
 export function holdsOrCovers(s: Pick<Subject, 'effective' | 'catalog'>, key: string): boolean {
-  return holds(s, key) || reachOfAny(s, COVERED_BY[key] ?? []) === 'account';
+  return holds(s, key) || reachOfAny(s, coveringPermissions(s.catalog, key)) === 'account';
 }
 
 /**
