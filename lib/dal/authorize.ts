@@ -1,13 +1,13 @@
 import 'server-only';
 import { getDb } from '@/db/client';
 import * as t from '@/db/schema';
-import { grantsVerb, missingVerbPermissions, reachOf, type Verb } from '@/lib/permissions/policy';
+import { missingVerbPermissions, reachFor, reachOf, type Verb } from '@/lib/permissions/policy';
 import { DalError } from './errors';
 import { subtreeOf, type Principal } from './principal';
 
 export type Scope = { kind: 'account' } | { kind: 'groups'; groupIds: ReadonlySet<number> };
 
-export { holds, reachOf, reachOfAny, holdsOrCovers } from '@/lib/permissions/policy';
+export { holds, reachFor, reachOf, reachOfAny, holdsOrCovers } from '@/lib/permissions/policy';
 
 /**
  * What an actor may do, as one comparable value: each permission he holds with its reach, his
@@ -66,14 +66,11 @@ export function permissionNames(p: Principal, keys: readonly string[]): string {
  * he may act (the widest reach among the permissions that let him).
  */
 export function authorize(p: Principal, action: string, anyOf: readonly string[], verb: Verb): Scope {
-  const reaches = anyOf
-    .filter((k) => grantsVerb(p, k, verb))
-    .map((k) => reachOf(p, k))
-    .filter((r) => r !== null);
-  if (reaches.length === 0) {
+  const reach = reachFor(p, anyOf, verb);
+  if (reach === null) {
     const granular = missingVerbPermissions(p, anyOf, verb);
     deny(p, action, `You need ${permissionNames(p, granular.length ? granular : anyOf)} to ${action}.`);
   }
-  if (reaches.includes('account')) return { kind: 'account' };
+  if (reach === 'account') return { kind: 'account' };
   return { kind: 'groups', groupIds: managedSubtree(p) };
 }

@@ -3,7 +3,7 @@ import 'server-only';
 // lib/dal: the only way the console and the API reach the database. Every verb authorizes first.
 export { DalError, toActionResult, type ActionResult } from './errors';
 export { loadPrincipal, readEffectiveInput, type Principal } from './principal';
-export { holds, reachOf, reachOfAny } from './authorize';
+export { holds, reachFor, reachOf, reachOfAny } from './authorize';
 export { listUsers, userFilterOptions, exportUsersCsv, type UserPage, type UserRow, type UserFilterOptions } from './users';
 export { listAccountFeatures, setAccountFeature, type AccountFeatureRow } from './settings';
 export { verifyCredentials, type SignInResult } from './sign-in';

@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { redirect } from 'next/navigation';
 import { getPrincipal } from '@/lib/auth/principal';
-import { DalError, holds, listUsers, userFilterOptions, userFormOptions, type UserFilterOptions, type UserPage } from '@/lib/dal';
+import { DalError, listUsers, reachFor, userFilterOptions, userFormOptions, type UserFilterOptions, type UserPage } from '@/lib/dal';
 import { CONSOLE, USER_ADMIN } from '@/lib/permissions/console';
 import { buttonClass } from '@/components/ui/button';
 import { firstValues, queryString } from '@/lib/search-params';
@@ -38,9 +38,9 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
 
   const filtered = FILTER_KEYS.some((k) => params[k]);
   // Display only: createUser authorizes on its own.
-  const canAdd = [...USER_ADMIN, CONSOLE.manageAgentUsersInGroup, CONSOLE.manageAgentManagerUsersInGroup].some((k) => holds(ctx, k));
+  const canAdd = reachFor(ctx, [...USER_ADMIN, CONSOLE.manageAgentUsersInGroup, CONSOLE.manageAgentManagerUsersInGroup], 'create') !== null;
   const bulk = canAdd ? userFormOptions({ ctx }) : null;
-  const canExport = [...USER_ADMIN, CONSOLE.exportUsersInGroup].some((k) => holds(ctx, k));
+  const canExport = reachFor(ctx, [...USER_ADMIN, CONSOLE.exportUsersInGroup], 'view') !== null;
   const keep = Object.fromEntries(['q', 'role', 'profile', 'group', 'status', 'sort', 'dir', 'pageSize'].map((k) => [k, params[k]]));
   return (
     <div className="space-y-4">

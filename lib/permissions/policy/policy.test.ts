@@ -3,7 +3,19 @@ import { roleDefaults, type Catalog } from '../catalog';
 import { CONSOLE } from '../console';
 import { effectivePermissions, type PermissionOverride } from '../effective';
 import { PRESETS, presetCatalog, type PresetName } from '@/seeds/presets';
-import { coveringPermissions, handOutRefusal, manageRefusal, maxCustomRoleRank, permissionsLost, roleRefusal, usesPermission, type Subject } from '.';
+import { VERBS } from '../catalog-schema';
+import {
+  coveringPermissions,
+  handOutRefusal,
+  reachFor,
+  reachOf,
+  manageRefusal,
+  maxCustomRoleRank,
+  permissionsLost,
+  roleRefusal,
+  usesPermission,
+  type Subject,
+} from '.';
 
 const PRESET_NAMES = Object.keys(PRESETS) as PresetName[];
 const SUPPORT = 2;
@@ -100,6 +112,21 @@ describe.each(PRESET_NAMES)('the policy on the %s preset', (preset) => {
     }
     const lower = person(catalog, 2, [second!.key]);
     expect(maxCustomRoleRank(lower, top!)).toBeLessThanOrEqual(lower.maxRank);
+  });
+
+  it('a granular permission gates its verb of its section and no other; without granular permissions holding the section is enough', () => {
+    const sections = [...catalog.granularOf.keys()].filter((k) => admin.effective.explain.get(k)?.allowed);
+    if (preset === 'aivo') expect(sections).toContain(CONSOLE.manageUsers);
+    else expect(sections).toEqual([]);
+    for (const section of sections) {
+      for (const [verb, granular] of catalog.granularOf.get(section)!) {
+        const without = person(catalog, 6, [top!.key], {}, [], [granular]);
+        expect(reachFor(without, [section], verb), `${section} ${verb}`).toBeNull();
+        for (const other of VERBS.filter((v) => v !== verb)) expect(reachFor(without, [section], other), `${section} ${other}`).toBe('account');
+      }
+    }
+    for (const key of Object.values(CONSOLE).filter((k) => !catalog.granularOf.has(k)))
+      for (const verb of VERBS) expect(reachFor(admin, [key], verb)).toBe(reachOf(admin, key));
   });
 
   it('the last holder: a console permission nobody among the changed users keeps is lost', () => {

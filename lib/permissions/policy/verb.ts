@@ -1,5 +1,5 @@
 import type { Verb } from '../catalog-schema';
-import { holds, type Subject } from './subject';
+import { holds, reachOfAny, type Reach, type Subject } from './subject';
 
 export type { Verb } from '../catalog-schema';
 
@@ -17,4 +17,16 @@ export function grantsVerb(s: Pick<Subject, 'effective' | 'catalog'>, key: strin
 /** The granular permissions `verb` needs beside the sections among `keys` he holds (for the refusal's text). */
 export function missingVerbPermissions(s: Pick<Subject, 'effective' | 'catalog'>, keys: readonly string[], verb: Verb): string[] {
   return keys.filter((k) => holds(s, k) && !grantsVerb(s, k, verb)).map((k) => s.catalog.granularOf.get(k)!.get(verb)!);
+}
+
+/**
+ * How far he may do `verb` with any of `anyOf`: the widest reach among the permissions he holds
+ * whose granular permission for the verb (if the catalog has one) he holds too. The first question
+ * of every dal verb, and what a page asks to show or hide a button.
+ */
+export function reachFor(s: Pick<Subject, 'effective' | 'catalog'>, anyOf: readonly string[], verb: Verb): Reach {
+  return reachOfAny(
+    s,
+    anyOf.filter((k) => grantsVerb(s, k, verb)),
+  );
 }

@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { pagePrincipal } from '@/lib/auth/principal';
-import { DalError, getUserAccess, getUserDetails, holds, listOverrides, reachOfAny, userFormOptions } from '@/lib/dal';
+import { DalError, getUserAccess, getUserDetails, holds, listOverrides, reachFor, reachOfAny, userFormOptions } from '@/lib/dal';
 import { CONSOLE, USER_ADMIN } from '@/lib/permissions/console';
 import { readForPage } from '@/components/shell/dal-page';
 import { EffectivePermissions } from '@/components/users/effective-permissions';
@@ -56,7 +56,7 @@ export default async function UserPage({
         {details && !access.isSelf ? (
           <UserStatus
             user={{ id: user.id, rowVersion: details.rowVersion, name: user.name, status: user.status }}
-            canDelete={reachOfAny(ctx, USER_ADMIN) === 'account'}
+            canDelete={reachFor(ctx, USER_ADMIN, 'delete') === 'account'}
           />
         ) : null}
       </div>
