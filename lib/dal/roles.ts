@@ -6,7 +6,7 @@ import { getDb } from '@/db/client';
 import * as t from '@/db/schema';
 import { roleDefaults, type Role } from '@/lib/permissions/catalog';
 import { ROLE_ADMIN } from '@/lib/permissions/console';
-import { grantRefusals, isExclusive, maxCustomRoleRank } from '@/lib/permissions/policy';
+import { grantRefusals, isExclusive, maxCustomRoleRank, roleRankRefusal } from '@/lib/permissions/policy';
 import { diffKeys, profileProblems } from '@/lib/permissions/profile-rules';
 import { writeAudit } from './audit';
 import { authorize, deny } from './authorize';
@@ -44,7 +44,8 @@ function requireRoles(ctx: Principal, action: string, verb: Verb) {
  * Administrator) stays the one only its holders assign.
  */
 function assertRank(ctx: Principal, base: Role, rank: number, action: string) {
-  if (rank > ctx.maxRank) deny(ctx, action, 'You may not rank a role above your own.');
+  const above = roleRankRefusal(ctx, { rank });
+  if (above) deny(ctx, action, above);
   const max = maxCustomRoleRank(ctx, base);
   if (rank > max)
     throw new DalError('invalid', `The rank can be at most ${max}${max < base.rank ? ', below the top-ranked role' : `, the rank of ${base.name}`}.`, {
@@ -300,7 +301,8 @@ export function updateRole({ ctx, input }: { ctx: Principal; input: unknown }): 
   const role = ctx.catalog.roleByKey.get(data.key);
   if (!role) throw new DalError('not-found', 'There is no such role.');
   if (role.builtIn) throw new DalError('invalid', `${role.name} is a built-in role: it cannot be edited.`);
-  if (role.rank > ctx.maxRank) deny(ctx, 'edit roles', `"${role.name}" ranks above your own role.`);
+  const above = roleRankRefusal(ctx, role);
+  if (above) deny(ctx, 'edit roles', above);
   const base = builtInBase(ctx, role.baseRoleKey);
   assertRank(ctx, base, data.rank, 'edit roles');
   const db = getDb();
@@ -368,7 +370,8 @@ export function deleteRole({ ctx, input }: { ctx: Principal; input: unknown }): 
   const role = ctx.catalog.roleByKey.get(data.key);
   if (!role) throw new DalError('not-found', 'There is no such role.');
   if (role.builtIn) throw new DalError('invalid', `${role.name} is a built-in role: it cannot be deleted.`);
-  if (role.rank > ctx.maxRank) deny(ctx, 'delete roles', `"${role.name}" ranks above your own role.`);
+  const above = roleRankRefusal(ctx, role);
+  if (above) deny(ctx, 'delete roles', above);
   const { profiles, users } = usage(role.key);
   const others = profiles.filter((p) => !p.isDefault);
   if (users.length || others.length) {

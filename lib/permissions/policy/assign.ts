@@ -64,6 +64,12 @@ export function mayManageProfilesOf(actor: Holder & Pick<Subject, 'maxRank'>, ro
   return roles === 'all' || roles.has(roleKey);
 }
 
+/** A custom role he edits or deletes, or ranks a role at: never above his own rank. Null when allowed. */
+export function roleRankRefusal(actor: Pick<Subject, 'maxRank'>, role: { name: string; rank: number } | { rank: number }): string | null {
+  if (role.rank <= actor.maxRank) return null;
+  return 'name' in role ? `"${role.name}" ranks above your own role.` : 'You may not rank a role above your own.';
+}
+
 /**
  * The highest rank a custom role based on `base` may have when `actor` sets it: no higher than its
  * base, below the top rank (the top-ranked role stays the one only its holders assign), and not
