@@ -6,6 +6,7 @@ import { roleDefaults, type Role, type RolePermission } from '@/lib/permissions/
 import { CONSOLE } from '@/lib/permissions/console';
 import { effectivePermissions, type EffectiveInput } from '@/lib/permissions/effective';
 import {
+  applyRefusals,
   grantRefusals,
   guardedPermissions,
   lastHolderRefusal,
@@ -30,9 +31,9 @@ import {
 } from '@/lib/schemas/profiles';
 import { writeAudit } from './audit';
 import { deny, managedSubtree, permissionNames } from './authorize';
-import { manageVerdict, someoneElseKeeps } from './policy';
+import { someoneElseKeeps } from './policy';
 import { DalError, parseInput } from './errors';
-import { enabledFeatures, readEffectiveInput, type Principal } from './principal';
+import { enabledFeatures, readEffectiveInput, subjectOf, type Principal } from './principal';
 import { writeTransaction, type Tx } from './tx';
 
 // ---------------------------------------------------------------------------------------------
@@ -548,37 +549,24 @@ function writeVersion(
 }
 
 /**
- * Moving every holder to `next` ("Save and apply", a rollback applied, "Apply to all holders"):
- * holders on any older version may gain what `next` adds over theirs, so the actor must be able to
- * grant all of it; an agent manager may not reach holders outside his subtree; and nobody may be
- * left without the permissions that keep the account manageable.
+ * Moving every holder to `next` ("Save and apply", a rollback applied, "Apply to all holders"): the
+ * policy's applyRefusals decides from each held version and the holders; then nobody may be left
+ * without the permissions that keep the account manageable.
  */
 function assertMayApply(ctx: Principal, row: { id: number; name: string }, role: Role, next: readonly string[], nextChannels: ChannelSettings, action: string) {
   const versions = [...holdersByVersion(row.id).keys()];
-  // What holders have now, read once: each version's permissions.
+  // What holders have now, read once: each version's permissions and channel levels.
   const heldSets = versions.map((v) => versionPermissions(row.id, v));
-  const added = new Set(heldSets.flatMap((held) => diffKeys(held, next).added));
-  assertMayGrant(ctx, role, [...added], action);
-  if (versions.length)
-    assertMayGrantChannels(
-      ctx,
-      versions.map((v) => versionChannels(row.id, v)),
-      nextChannels,
-      action,
-    );
-  if (manageableRoles(ctx) !== 'all' && versions.length) {
-    // An agent manager moves only holders he may manage: inside his structure, and none who
-    // manages beyond it, outranks him or holds what he lacks.
-    const holders = getDb().select({ userId: t.userProfiles.userId }).from(t.userProfiles).where(eq(t.userProfiles.profileId, row.id)).all();
-    const beyond = holders.filter((h) => h.userId !== ctx.userId && manageVerdict(ctx, h.userId) !== null).length;
-    if (beyond) {
-      deny(
-        ctx,
-        action,
-        `"${row.name}" is held by ${beyond} user(s) you may not manage (outside your group structure, or holding more than you); save it for new users only, or ask an administrator to apply it.`,
-      );
+  const held = versions.map((v, i) => ({ permissions: heldSets[i]!, channels: versionChannels(row.id, v) }));
+  const holders = function* () {
+    for (const { userId } of getDb().select({ userId: t.userProfiles.userId }).from(t.userProfiles).where(eq(t.userProfiles.profileId, row.id)).all()) {
+      const subject = subjectOf(userId);
+      if (subject) yield subject;
     }
-  }
+  };
+  const defaults = new Set(roleDefaults(role, enabledFeatures()));
+  const refusals = applyRefusals(ctx, { profileName: row.name, role, defaults, held, next, nextChannels }, holders);
+  if (refusals.length) deny(ctx, action, refusals.join(' '));
   for (const key of guardedPermissions(ctx.catalog)) {
     if (next.includes(key) || !heldSets.some((held) => held.includes(key))) continue;
     if (!someoneKeepsAfterSave(ctx, row.id, next, key)) {

@@ -8,3 +8,4 @@ export * from './assign';
 export * from './manage';
 export * from './last-holder';
 export * from './verb';
+export * from './apply';

@@ -5,6 +5,7 @@ import { effectivePermissions, type PermissionOverride } from '../effective';
 import { PRESETS, presetCatalog, type PresetName } from '@/seeds/presets';
 import { VERBS } from '../catalog-schema';
 import {
+  applyRefusals,
   coveringPermissions,
   handOutRefusal,
   reachFor,
@@ -178,6 +179,34 @@ describe('agent managers on the LivePerson preset (the holes found from outside)
     const refusal = manageRefusal(manager, target);
     if (expected === null) expect(refusal).toBeNull();
     else expect(refusal).toMatch(expected);
+  });
+
+  it('applying a version (mayApply): refused while any holder is beyond him; an admin of profiles needs no holder check', () => {
+    const role = catalog.roleByKey.get('agent')!;
+    const features = new Set(catalog.features.filter((f) => f.enabledByDefault).map((f) => f.key));
+    const current = roleDefaults(role, features);
+    const change = {
+      profileName: 'Agent',
+      role,
+      defaults: new Set(current),
+      held: [{ permissions: current, channels: role.channelDefaults }],
+      next: current,
+      nextChannels: role.channelDefaults,
+    };
+    const inGroup = person(catalog, 40, ['agent'], { groupId: SUPPORT });
+    const outside = person(catalog, 41, ['agent'], { groupId: SALES });
+    expect(applyRefusals(manager, change, () => [inGroup])).toEqual([]);
+    expect(applyRefusals(manager, change, () => [inGroup, outside]).join(' ')).toMatch(/held by 1 user\(s\) you may not manage/);
+    expect(applyRefusals(manager, { ...change, held: [] }, () => [outside])).toEqual([]);
+    const admin = person(catalog, 1, ['admin']);
+    expect(
+      applyRefusals(admin, change, () => {
+        throw new Error('an account-wide profile manager is not asked about holders');
+      }),
+    ).toEqual([]);
+    // What an older version's holders would gain must be his to give.
+    const gained = role.permissions.find((p) => !current.includes(p.key) && handOutRefusal(manager, p.key, false) !== null)!;
+    expect(applyRefusals(manager, { ...change, next: [...current, gained.key] }, () => [inGroup])).not.toEqual([]);
   });
 
   it('a restriction is not lifted through a proxy: the user he made cannot act on him', () => {
