@@ -109,6 +109,19 @@ describe('hole 6: the granular permissions gate their verbs', () => {
     expect(changedSince(db, before)).toEqual([]);
   });
 
+  it('he may not manage a user who holds a granular permission he lacks (a password reset would hand it to him)', async () => {
+    await shiftLead(['manage-users-delete']);
+    const supervisor = userByLogin(db, 'supervisor');
+    as('lead');
+    const { setUserStatusAction } = await users();
+    expect(await setUserStatusAction({ id: supervisor.id, rowVersion: supervisor.rowVersion, status: 'deactivated' })).toMatchObject({
+      ok: false,
+      code: 'forbidden',
+      error: expect.stringMatching(/"Users: delete", which you don't/),
+    });
+    expect(userByLogin(db, 'supervisor').status).toBe('active');
+  });
+
   it('a section revoked takes its granular permissions with it ("requires"): the supervisor then creates nobody', async () => {
     const supervisor = id.user('supervisor');
     addOverride({ ctx: principalOf(db, 'admin'), input: { userId: supervisor, permissionKey: 'manage-users', effect: 'revoke', reason: 'on leave' } });

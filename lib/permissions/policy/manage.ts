@@ -1,5 +1,6 @@
 import { CONSOLE, USER_ADMIN } from '../console';
 import { roleRefusal } from './assign';
+import { guardedPermissions } from './last-holder';
 import { holds, holdsOrCovers, managesUsersAccountWide, reachOfAny, type Subject } from './subject';
 
 /** Permissions that let their holder act on other users. */
@@ -21,7 +22,8 @@ function canActOn(s: Subject, other: Subject): boolean {
  * May `actor` act on `target` at all (his profiles, overrides, status, details, deletion)? Null
  * when he may, else the reason. Nobody manages:
  * - a user whose roles rank above his own;
- * - a user who holds a console permission he neither holds nor covers (his password, then his powers);
+ * - a user who holds a console permission (or its granular one) he neither holds nor covers (his
+ *   password, then his powers);
  * and an agent manager, besides:
  * - a user outside his group structure, or one who manages groups outside it;
  * - a user of a role his permissions do not name;
@@ -32,7 +34,7 @@ function canActOn(s: Subject, other: Subject): boolean {
 export function manageRefusal(actor: Subject, target: Subject): string | null {
   if (target.maxRank > actor.maxRank) return 'You may not manage a user whose role ranks above yours.';
   const { catalog } = actor;
-  const beyond = Object.values(CONSOLE).filter((k) => holds(target, k) && !holdsOrCovers(actor, k));
+  const beyond = guardedPermissions(catalog).filter((k) => holds(target, k) && !holdsOrCovers(actor, k));
   if (beyond.length)
     return `You may not manage this user: he holds ${beyond.map((k) => `"${catalog.permissionByKey.get(k)?.name ?? k}"`).join(', ')}, which you don't.`;
   if (managesUsersAccountWide(actor)) return null;
