@@ -4,7 +4,7 @@ import type { DB } from '@/db/client';
 import * as t from '@/db/schema';
 import { roleDefaults } from '@/lib/permissions/catalog';
 import { createRole } from '@/lib/dal/roles';
-import { addOverride, createUser } from '@/lib/dal/user-admin';
+import { addOverride, createUser } from '@/lib/dal/users';
 import { duplicateProfile, getProfile, saveProfile } from '@/lib/dal/profiles';
 import { callApi } from '@/lib/testing/api';
 import { createTestDatabase, principalOf, userByLogin } from '@/lib/testing/db';

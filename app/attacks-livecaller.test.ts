@@ -4,7 +4,7 @@ import type { DB } from '@/db/client';
 import * as t from '@/db/schema';
 import { roleDefaults } from '@/lib/permissions/catalog';
 import { createRole, deleteRole } from '@/lib/dal/roles';
-import { createUser } from '@/lib/dal/user-admin';
+import { createUser } from '@/lib/dal/users';
 import { callApi } from '@/lib/testing/api';
 import { asyncRefusalOf, createTestDatabase, principalOf, userByLogin } from '@/lib/testing/db';
 import { changedSince, deniedFor, idsIn, keyOf, stateOf } from '@/lib/testing/personas';

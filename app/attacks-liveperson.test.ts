@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { eq } from 'drizzle-orm';
 import type { DB } from '@/db/client';
 import * as t from '@/db/schema';
-import { addOverride, createUser } from '@/lib/dal/user-admin';
+import { addOverride, createUser } from '@/lib/dal/users';
 import { callApi } from '@/lib/testing/api';
 import { asyncRefusalOf, createTestDatabase, principalOf, userByLogin } from '@/lib/testing/db';
 import { changedSince as changedSinceIn, deniedFor, idsIn, keyOf, stateOf } from '@/lib/testing/personas';
@@ -307,7 +307,7 @@ describe('races: the rules about the target are asked again with the write lock 
   it('a password set while the target is given a console permission the manager lacks is refused, and the password stays', async () => {
     const agent = userByLogin(db, 'agent');
     const manager = principalOf(db, 'manager');
-    const { updateUser } = await import('@/lib/dal/user-admin');
+    const { updateUser } = await import('@/lib/dal/users');
     // updateUser checks, then awaits the password hash; the grant lands in between.
     const editing = updateUser({
       ctx: manager,

@@ -13,8 +13,8 @@ import { openDatabase, setDbForTesting, type DB } from '@/db/client';
 import * as t from '@/db/schema';
 import { seedLargeDatabase } from '@/db/seed-large';
 import { loadPrincipal, type Principal } from '@/lib/dal/principal';
-import { importUsers } from '@/lib/dal/import-users';
-import { groupLabels, listUsers } from '@/lib/dal/users';
+import { importUsers, listUsers } from '@/lib/dal/users';
+import { groupLabels } from '@/lib/dal/users/export';
 import { stringify } from 'csv-stringify/sync';
 
 export interface Timing {

@@ -5,8 +5,7 @@ import * as t from '@/db/schema';
 import { createTestDatabase, principalOf, refusalOf, snapshot, userByLogin, writeFromAnotherProcess } from '@/lib/testing/db';
 import { authenticateApiKey, createApiKey, hashApiKey, listApiKeys, revokeApiKey } from './api-keys';
 import { holds } from './authorize';
-import { setUserStatus, addOverride } from './user-admin';
-import { unassignProfile } from './user-access';
+import { setUserStatus, addOverride, unassignProfile } from './users';
 import { effectivePermissions } from '@/lib/permissions/effective';
 import { readEffectiveInput } from './principal';
 

@@ -13,7 +13,7 @@ import { writeAudit } from './audit';
 import { authorize, deny, recordDeniedAttempt } from './authorize';
 import { DalError, parseInput } from './errors';
 import { loadPrincipal, readEffectiveInput, type Principal } from './principal';
-import { reachableUser } from './user-access';
+import { reachableUser } from './users/access';
 import { assertMayManage, manageVerdict } from './policy';
 import { writeTransaction } from './tx';
 import { logPosition, samePosition } from './log-position';

@@ -9,8 +9,7 @@ import { listAuditEvents } from './audit-trail';
 import { applyProfileToAll, createProfile, getProfile, saveProfile } from './profiles';
 import { setAccountFeature } from './settings';
 import { createRole, deleteRole, getRoleEditor } from './roles';
-import { assignProfile, getUserAccess, unassignProfile } from './user-access';
-import { addOverride, createUser, removeOverride, setUserStatus } from './user-admin';
+import { assignProfile, getUserAccess, unassignProfile, addOverride, createUser, removeOverride, setUserStatus } from './users';
 
 let db: DB;
 const JOIN = 'join-agents-conversations-in-group';

@@ -10,7 +10,7 @@ import { pseudonymizer } from './anonymize';
 import { requireAuditReader, resolvePerson } from './audit-trail';
 import { DalError, parseInput } from './errors';
 import type { Principal } from './principal';
-import { accessRows, type UserAccess } from './user-access';
+import { accessRows, type UserAccess } from './users/access';
 
 const e = t.auditEvents;
 const when = (ms: number) => `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')} UTC`;

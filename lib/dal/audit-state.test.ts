@@ -5,12 +5,10 @@ import * as t from '@/db/schema';
 import { entityState } from '@/db/audit-state';
 import { verifyAuditChain } from '@/db/audit-chain';
 import { createTestDatabase, principalOf, userByLogin } from '@/lib/testing/db';
-import { bulkUpdateUsers } from './bulk-users';
+import { bulkUpdateUsers, assignProfile, unassignProfile, addOverride, createUser, deleteUser, removeOverride, setUserStatus } from './users';
 import { applyProfileToAll, createProfile, deleteProfile, getProfile, saveProfile } from './profiles';
 import { createRole, deleteRole, getRoleEditor, updateRole } from './roles';
 import { setAccountFeature } from './settings';
-import { assignProfile, unassignProfile } from './user-access';
-import { addOverride, createUser, deleteUser, removeOverride, setUserStatus } from './user-admin';
 import { createGroup } from './groups-skills';
 
 let db: DB;

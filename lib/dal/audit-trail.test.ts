@@ -10,7 +10,7 @@ import { authenticateApiKey, createApiKey } from './api-keys';
 import { auditFilterOptions, exportAuditCsv, listAuditEvents, listDeniedAttempts, SHORT_SEARCH_WINDOW } from './audit-trail';
 import { effectivePermissionsAsOf } from './as-of';
 import { setAccountFeature } from './settings';
-import { addOverride } from './user-admin';
+import { addOverride } from './users';
 import { createGroup } from './groups-skills';
 
 let db: DB;
@@ -330,7 +330,10 @@ describe('anonymization: a reader without "Access to user performance data"', ()
       expect(behindPseudonyms.length, q).toBeGreaterThan(0);
       // Pseudonyms are random hex ("User 3ADA91F2" shows "ada"): only what he is shown may match.
       const found = allPages(auditor(), { q, pageSize: 200 }).ids;
-      expect(found.filter((id) => !showing(q).includes(id)), q).toEqual([]);
+      expect(
+        found.filter((id) => !showing(q).includes(id)),
+        q,
+      ).toEqual([]);
     }
     // What is not personal is found alike.
     for (const q of ['Night owls', 'zq api revoke', 'pilot']) {

@@ -7,9 +7,9 @@ import { asyncRefusalOf, createTestDatabase, principalOf, refusalOf, snapshot, u
 import { apiKeyPermissionChoices, authenticateApiKey, createApiKey, listApiKeys, revokeApiKey } from './api-keys';
 import { authorizeBatch } from './decisions';
 import { createSkill } from './groups-skills';
-import { importUsers } from './import-users';
+import { importUsers } from './users';
 import { verifyCredentials } from './sign-in';
-import { addOverride, createUser, getUserDetails, removeOverride, updateUser } from './user-admin';
+import { addOverride, createUser, getUserDetails, removeOverride, updateUser } from './users';
 
 /** Holes a review of the API keys, the decision index and the import found; each stays closed. */
 let db: DB;

@@ -6,7 +6,7 @@ import { createTestDatabase, principalOf, refusalOf, snapshot, userByLogin } fro
 import { DalError } from './errors';
 import { applyProfileToAll, createProfile, getProfile, rollbackProfile, saveProfile } from './profiles';
 import { authenticateApiKey, createApiKey, revokeApiKey } from './api-keys';
-import { addOverride, createUser, getUserDetails, removeOverride, updateUser } from './user-admin';
+import { addOverride, createUser, getUserDetails, removeOverride, updateUser } from './users';
 import { createGroup, createSkill, renameSkill, updateGroup } from './groups-skills';
 import { setAccountFeature } from './settings';
 

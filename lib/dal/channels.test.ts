@@ -4,8 +4,7 @@ import type { DB } from '@/db/client';
 import * as t from '@/db/schema';
 import { createTestDatabase, principalOf, refusalOf, snapshot, userByLogin } from '@/lib/testing/db';
 import { createProfile, getProfile, previewProfileChange, profileVersionDiff, saveProfile } from './profiles';
-import { addOverride } from './user-admin';
-import { getUserAccess } from './user-access';
+import { addOverride, getUserAccess } from './users';
 
 let db: DB;
 beforeAll(async () => {
@@ -88,7 +87,7 @@ describe('channel levels in profiles', () => {
 
 describe('assigning a profile hands out its channel levels', () => {
   it('an agent manager cannot assign a profile whose channel levels exceed his', async () => {
-    const { assignProfile } = await import('./user-access');
+    const { assignProfile } = await import('./users');
     const admin = principalOf(db, 'admin');
     const p = getProfile({ ctx: admin, input: { id: agentProfile() } });
     const { id } = createProfile({
@@ -103,7 +102,7 @@ describe('assigning a profile hands out its channel levels', () => {
 
 describe('removing a channel-level override', () => {
   it('is refused when it would raise the user above the actor\u2019s own level', async () => {
-    const { removeOverride } = await import('./user-admin');
+    const { removeOverride } = await import('./users');
     const target = userByLogin(db, 'chloe.nguyen'); // in Support: inside the manager's reach
     const admin = principalOf(db, 'admin');
     // A profile giving Voice "Manage settings", lowered for this user by an override.

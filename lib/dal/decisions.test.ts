@@ -8,8 +8,7 @@ import { decide, engineSubject, type Decision } from '@/lib/permissions/decision
 import { effectivePermissions } from '@/lib/permissions/effective';
 import { authorizeBatch, decisionIndex } from './decisions';
 import { readEffectiveInput } from './principal';
-import { addOverride, setUserStatus } from './user-admin';
-import { assignProfile } from './user-access';
+import { addOverride, setUserStatus, assignProfile } from './users';
 import { createProfile, getProfile, saveProfile } from './profiles';
 import { roleDefaults } from '@/lib/permissions/catalog';
 import { setAccountFeature } from './settings';

@@ -9,7 +9,7 @@ import * as t from '@/db/schema';
 import { principalOf, refusalOf, userByLogin } from '@/lib/testing/db';
 import { AREAS } from '@/lib/permissions/console';
 import { holds } from './authorize';
-import { assignProfile, getUserAccess } from './user-access';
+import { assignProfile, getUserAccess } from './users';
 import { listRoles } from './roles';
 import { listAuditEvents } from './directory';
 
@@ -93,7 +93,7 @@ describe('second review: rank, exclusive permissions, channel overrides, anonymi
 
   it('custom roles do not inherit the Administrator-only permissions, and no override grants them', async () => {
     const { createRole } = await import('./roles');
-    const { addOverride } = await import('./user-admin');
+    const { addOverride } = await import('./users');
     const admin = principalOf(db, 'admin');
     const { key } = createRole({ ctx: admin, input: { baseRoleKey: 'administrator', name: 'Deputy admin', rank: 5, defaults: [] } });
     const role = principalOf(db, 'admin').catalog.roleByKey.get(key)!;
@@ -108,7 +108,7 @@ describe('second review: rank, exclusive permissions, channel overrides, anonymi
   });
 
   it('a main-channel override cannot raise a sub-channel above the actor\u2019s own level', async () => {
-    const { addOverride } = await import('./user-admin');
+    const { addOverride } = await import('./users');
     const admin = principalOf(db, 'admin');
     // The supervisor (rank 5) holds "Manage settings" in Web but only "View only" in its video sub-channel.
     addOverride({ ctx: admin, input: { userId: userByLogin(db, 'supervisor').id, permissionKey: 'web-video', effect: 'level', level: 'view', reason: 'x' } });

@@ -10,7 +10,7 @@ import * as t from '@/db/schema';
 import { loadPrincipal, type Principal } from '@/lib/dal/principal';
 import { DalError } from '@/lib/dal/errors';
 import { createProfile, getProfile } from '@/lib/dal/profiles';
-import { createUser } from '@/lib/dal/user-admin';
+import { createUser } from '@/lib/dal/users';
 import { DEFAULT_PRESET, presetCatalog, type PresetName } from '@/seeds/presets';
 
 export const TEST_PASSWORD = 'test-password-1';

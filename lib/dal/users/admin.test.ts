@@ -3,10 +3,13 @@ import { eq } from 'drizzle-orm';
 import type { DB } from '@/db/client';
 import * as t from '@/db/schema';
 import { asyncRefusalOf, createTestDatabase, principalOf, snapshot, userByLogin } from '@/lib/testing/db';
-import { loadPrincipal } from './principal';
-import { verifyCredentials } from './sign-in';
-import { addOverride, createUser, deleteUser, getUserDetails, listOverrides, removeOverride, setUserStatus, updateUser } from './user-admin';
-import { getUserAccess } from './user-access';
+import { loadPrincipal } from '../principal';
+import { verifyCredentials } from '../sign-in';
+import { createUser } from './create';
+import { deleteUser } from './delete';
+import { getUserDetails, setUserStatus, updateUser } from './edit';
+import { addOverride, listOverrides, removeOverride } from './overrides';
+import { getUserAccess } from './access';
 
 let db: DB;
 beforeAll(async () => {

@@ -3,11 +3,11 @@ import { eq } from 'drizzle-orm';
 import type { DB } from '@/db/client';
 import * as t from '@/db/schema';
 import { createTestDatabase, principalOf, refusalOf, snapshot, userByLogin } from '@/lib/testing/db';
-import { readEffectiveInput } from './principal';
+import { readEffectiveInput } from '../principal';
 import { effectivePermissions } from '@/lib/permissions/effective';
-import { createRole, deleteRole, getRoleEditor, listRoles, previewRoleChange, updateRole } from './roles';
-import { assignProfile } from './user-access';
-import { createProfile, deleteProfile, getProfile } from './profiles';
+import { createRole, deleteRole, getRoleEditor, listRoles, previewRoleChange, updateRole } from '.';
+import { assignProfile } from '../users';
+import { createProfile, deleteProfile, getProfile } from '../profiles';
 
 let db: DB;
 beforeAll(async () => {

@@ -5,15 +5,15 @@ import type { DB } from '@/db/client';
 import * as t from '@/db/schema';
 import { MAX_IMPORT_PASSWORDS, MAX_IMPORT_ROWS, USER_CSV_COLUMNS } from '@/lib/schemas/users';
 import { asyncRefusalOf, createTestDatabase, principalOf, snapshot, userByLogin } from '@/lib/testing/db';
-import { DalError } from './errors';
-import { importUsers, MAX_REPORTED_PROBLEMS, type ImportReport } from './import-users';
-import { verifyCredentials } from './sign-in';
-import { createGroup } from './groups-skills';
-import { createProfile } from './profiles';
-import { getUserDetails, updateUser } from './user-admin';
-import { getUserAccess } from './user-access';
-import { exportUsersCsv } from './users';
-import { decisionIndex } from './decisions';
+import { DalError } from '../errors';
+import { importUsers, MAX_REPORTED_PROBLEMS, type ImportReport } from './import';
+import { verifyCredentials } from '../sign-in';
+import { createGroup } from '../groups-skills';
+import { createProfile } from '../profiles';
+import { getUserDetails, updateUser } from './edit';
+import { getUserAccess } from './access';
+import { exportUsersCsv } from './export';
+import { decisionIndex } from '../decisions';
 
 /** The upload route is called as the browser would; only the session cookie → user step is stood in for. */
 const session = vi.hoisted(() => ({ current: null as { userId: number; sessionVersion: number } | null }));

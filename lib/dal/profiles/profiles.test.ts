@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import type { DB } from '@/db/client';
 import * as t from '@/db/schema';
 import { createTestDatabase, principalOf, refusalOf, snapshot, userByLogin } from '@/lib/testing/db';
-import { readEffectiveInput } from './principal';
+import { readEffectiveInput } from '../principal';
 import { effectivePermissions } from '@/lib/permissions/effective';
 import {
   applyProfileToAll,
@@ -17,7 +17,7 @@ import {
   profileVersionDiff,
   rollbackProfile,
   saveProfile,
-} from './profiles';
+} from '.';
 
 let db: DB;
 beforeAll(async () => {

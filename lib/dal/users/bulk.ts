@@ -3,11 +3,11 @@ import { inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import { getDb } from '@/db/client';
 import * as t from '@/db/schema';
-import { authorize } from './authorize';
-import { DalError, parseInput } from './errors';
-import type { Principal } from './principal';
-import { assignProfile, MANAGE_USER_PERMISSIONS } from './user-access';
-import { addSkillToUser, moveUserToGroup, setUserStatus } from './user-admin';
+import { authorize } from '../authorize';
+import { DalError, parseInput } from '../errors';
+import type { Principal } from '../principal';
+import { assignProfile, MANAGE_USER_PERMISSIONS } from './access';
+import { addSkillToUser, moveUserToGroup, setUserStatus } from './edit';
 
 export const BULK_LIMIT = 500;
 

@@ -4,8 +4,8 @@ import { parse } from 'csv-parse/sync';
 import type { DB } from '@/db/client';
 import * as t from '@/db/schema';
 import { createTestDatabase, principalOf, snapshot, userByLogin } from '@/lib/testing/db';
-import { bulkUpdateUsers } from './bulk-users';
-import { exportUsersCsv } from './users';
+import { bulkUpdateUsers } from './bulk';
+import { exportUsersCsv } from './export';
 
 let db: DB;
 beforeAll(async () => {

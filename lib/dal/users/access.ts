@@ -8,12 +8,12 @@ import { CONSOLE, USER_ADMIN, USER_LIST_PERMISSIONS } from '@/lib/permissions/co
 import { effectivePermissions, type ChannelExplanation, type EffectivePermissions, type Explanation } from '@/lib/permissions/effective';
 import { grantRefusals, levelRefusals, levelsOf, roleRefusal } from '@/lib/permissions/policy';
 import { hasPassword } from '@/lib/auth/password';
-import { writeAudit } from './audit';
-import { authorize, deny, reachOf, type Scope } from './authorize';
-import { assertKeepsLastHolders, assertMayManage } from './policy';
-import { DalError, parseInput } from './errors';
-import { enabledFeatures, readEffectiveInput, type Principal } from './principal';
-import { writeTransaction, type Tx } from './tx';
+import { writeAudit } from '../audit';
+import { authorize, deny, reachOf, type Scope } from '../authorize';
+import { assertKeepsLastHolders, assertMayManage } from '../policy';
+import { DalError, parseInput } from '../errors';
+import { enabledFeatures, readEffectiveInput, type Principal } from '../principal';
+import { writeTransaction, type Tx } from '../tx';
 
 /** LivePerson: up to four profiles per user, at most one per role. */
 export const MAX_PROFILES_PER_USER = 4;

@@ -3,8 +3,8 @@ import { eq } from 'drizzle-orm';
 import type { DB } from '@/db/client';
 import * as t from '@/db/schema';
 import { createTestDatabase, principalOf, snapshot } from '@/lib/testing/db';
-import { DalError } from './errors';
-import { listUsers, userFilterOptions, type UserRow } from './users';
+import { DalError } from '../errors';
+import { listUsers, userFilterOptions, type UserRow } from './list';
 
 let db: DB;
 beforeAll(async () => {

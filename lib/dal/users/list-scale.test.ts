@@ -3,7 +3,8 @@ import { eq } from 'drizzle-orm';
 import type { DB } from '@/db/client';
 import * as t from '@/db/schema';
 import { createTestDatabase, principalOf } from '@/lib/testing/db';
-import { COUNT_CAP, listUsers, type UserRow } from './users';
+import { COUNT_CAP } from './filter';
+import { listUsers, type UserRow } from './list';
 
 /**
  * The users list past COUNT_CAP users: every filter read either way (from its own index, or by

@@ -1,43 +1,31 @@
 import 'server-only';
-import type { Verb } from '@/lib/permissions/policy';
 import { and, eq, ne, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { getDb } from '@/db/client';
 import * as t from '@/db/schema';
 import { roleDefaults, type Role } from '@/lib/permissions/catalog';
-import { ROLE_ADMIN } from '@/lib/permissions/console';
-import { grantRefusals, isExclusive, maxCustomRoleRank, roleRankRefusal } from '@/lib/permissions/policy';
+import { grantRefusals, maxCustomRoleRank, roleRankRefusal } from '@/lib/permissions/policy';
 import { diffKeys, profileProblems } from '@/lib/permissions/profile-rules';
-import { writeAudit } from './audit';
-import { authorize, deny } from './authorize';
-import { DalError, parseInput } from './errors';
-import { enabledFeatures, type Principal } from './principal';
-import {
-  appendVersion,
-  assertMayApplyToHolders,
-  assertMayGrantChannels,
-  previewProfileChange,
-  type ProfileImpact,
-  type ProfilePermissionRow,
-} from './profiles';
-import { writeTransaction } from './tx';
+import { writeAudit } from '../audit';
+import { deny } from '../authorize';
+import { DalError, parseInput } from '../errors';
+import { enabledFeatures, type Principal } from '../principal';
+import { assertMayApplyToHolders, previewProfileChange, type ProfileImpact } from '../profiles/impact';
+import { assertMayGrantChannels } from '../profiles/shared';
+import { appendVersion } from '../profiles/write';
+import { writeTransaction } from '../tx';
+import { getRoleEditor } from './read';
+import { builtInBase, requireRoles, roleKey, usage } from './shared';
 
-const ROLE_PERMISSIONS = ROLE_ADMIN;
 const name = z.string({ error: 'Name is required' }).trim().min(1, 'Name is required').max(200, 'Name is too long (at most 200 characters)');
 const description = z.string().trim().max(2000, 'Description is too long (at most 2000 characters)').default('');
 const defaults = z.array(z.string().max(200), { error: 'Defaults must be a list of permission keys' }).max(1000);
 const rank = z.coerce.number({ error: 'Rank must be a number' }).int('Rank must be a whole number').min(1, 'Rank must be at least 1');
-const roleKey = z.string({ error: 'Role is required' }).min(1, 'Role is required').max(100, 'Role is too long');
 const mode = z.enum(['apply', 'new-users'], { error: 'Mode must be "apply" or "new-users"' });
 
 const createRoleInput = z.strictObject({ baseRoleKey: roleKey, name, description, rank, defaults });
 const updateRoleInput = z.strictObject({ key: roleKey, rowVersion: z.number().int().min(1), name, description, rank, defaults, mode });
 const deleteRoleInput = z.strictObject({ key: roleKey, rowVersion: z.number().int().min(1) });
-
-function requireRoles(ctx: Principal, action: string, verb: Verb) {
-  const scope = authorize(ctx, action, ROLE_PERMISSIONS, verb);
-  if (scope.kind !== 'account') deny(ctx, action, 'Roles are managed by account-wide administrators.');
-}
 
 /**
  * A custom role ranks no higher than its base, and below the top rank: the top-ranked role (Admin,
@@ -51,12 +39,6 @@ function assertRank(ctx: Principal, base: Role, rank: number, action: string) {
     throw new DalError('invalid', `The rank can be at most ${max}${max < base.rank ? ', below the top-ranked role' : `, the rank of ${base.name}`}.`, {
       rank: [`Rank can be at most ${max}`],
     });
-}
-
-function builtInBase(ctx: Principal, key: string): Role {
-  const role = ctx.catalog.roleByKey.get(key);
-  if (!role || !role.builtIn) throw new DalError('invalid', 'Choose a built-in role as the base.', { baseRoleKey: ['Unknown base role'] });
-  return role;
 }
 
 /** Defaults must be valid for the base role, and nobody puts in them a permission he could not grant. */
@@ -96,129 +78,6 @@ function assertNamesFree(roleName: string, exceptRole?: string, exceptProfile?: 
     throw new DalError('conflict', `A profile named "${roleName}" already exists; the role's default profile takes the role's name.`, {
       name: ['Name is already taken'],
     });
-}
-
-function usage(key: string) {
-  const db = getDb();
-  const profiles = db
-    .select({ id: t.profiles.id, name: t.profiles.name, isDefault: t.profiles.isDefault })
-    .from(t.profiles)
-    .where(eq(t.profiles.roleKey, key))
-    .all();
-  const users = db
-    .select({ loginName: t.users.loginName })
-    .from(t.userProfiles)
-    .innerJoin(t.users, eq(t.users.id, t.userProfiles.userId))
-    .where(eq(t.userProfiles.roleKey, key))
-    .orderBy(t.users.loginName)
-    .all()
-    .map((u) => u.loginName);
-  return { profiles, users };
-}
-
-export interface RoleSummary {
-  key: string;
-  name: string;
-  description: string;
-  rank: number;
-  builtIn: boolean;
-  baseRoleKey: string;
-  baseRoleName: string;
-  core: { key: string; name: string }[];
-  permissions: { key: string; name: string; category: string; default: string; on: boolean }[];
-  profiles: number;
-  users: number;
-  rowVersion: number;
-}
-
-export function listRoles({ ctx }: { ctx: Principal }): RoleSummary[] {
-  requireRoles(ctx, 'see roles', 'view');
-  const features = enabledFeatures();
-  const versions = new Map(
-    getDb()
-      .select({ key: t.roles.key, rowVersion: t.roles.rowVersion })
-      .from(t.roles)
-      .all()
-      .map((r) => [r.key, r.rowVersion]),
-  );
-  return ctx.catalog.roles.map((role) => {
-    const on = new Set(roleDefaults(role, features));
-    const used = usage(role.key);
-    return {
-      key: role.key,
-      name: role.name,
-      description: role.description,
-      rank: role.rank,
-      builtIn: role.builtIn,
-      baseRoleKey: role.baseRoleKey,
-      baseRoleName: ctx.catalog.roleByKey.get(role.baseRoleKey)?.name ?? role.baseRoleKey,
-      core: role.core,
-      permissions: role.permissions.map((p) => ({ key: p.key, name: p.name, category: p.category, default: p.default, on: on.has(p.key) })),
-      profiles: used.profiles.length,
-      users: new Set(used.users).size,
-      rowVersion: versions.get(role.key) ?? 1,
-    };
-  });
-}
-
-export interface RoleEditorData {
-  key: string | null;
-  rowVersion: number;
-  name: string;
-  description: string;
-  rank: number;
-  maxRank: number;
-  base: { key: string; name: string; core: { key: string; name: string }[] };
-  rolePermissions: ProfilePermissionRow[];
-  defaults: string[];
-  baseDefaults: string[];
-  defaultProfileId: number | null;
-}
-
-function editorRows(ctx: Principal, base: Role, baseDefaults: Set<string>): ProfilePermissionRow[] {
-  const features = enabledFeatures();
-  return base.permissions.map((p) => {
-    const feature = ctx.catalog.permissionByKey.get(p.key)?.feature;
-    return {
-      ...p,
-      roleDefault: baseDefaults.has(p.key),
-      featureOff: feature && !features.has(feature) ? (ctx.catalog.featureByKey.get(feature)?.name ?? feature) : null,
-      grantRefusal: grantRefusals(ctx, null, [p.key], baseDefaults)[0] ?? null,
-    };
-  });
-}
-
-/** What the role editor needs: a new role from `baseRoleKey`, or an existing custom role. */
-export function getRoleEditor({ ctx, input }: { ctx: Principal; input: unknown }): RoleEditorData {
-  requireRoles(ctx, 'edit roles', 'edit');
-  const data = parseInput(z.object({ key: roleKey.optional(), baseRoleKey: roleKey.optional() }), input);
-  const role = data.key ? ctx.catalog.roleByKey.get(data.key) : undefined;
-  if (data.key && (!role || role.builtIn)) throw new DalError('not-found', 'There is no such custom role; built-in roles cannot be edited.');
-  const base = builtInBase(ctx, role?.baseRoleKey ?? data.baseRoleKey ?? '');
-  // A custom role never holds what is exclusive to its base (Aivo's Administrator-only permissions).
-  const baseDefaults = roleDefaults(base, enabledFeatures()).filter((k) => !isExclusive(ctx.catalog, k));
-  const maxRank = maxCustomRoleRank(ctx, base);
-  const row = role ? getDb().select().from(t.roles).where(eq(t.roles.key, role.key)).get() : undefined;
-  const defaultProfile = role
-    ? getDb()
-        .select({ id: t.profiles.id })
-        .from(t.profiles)
-        .where(and(eq(t.profiles.roleKey, role.key), eq(t.profiles.isDefault, true)))
-        .get()
-    : undefined;
-  return {
-    key: role?.key ?? null,
-    rowVersion: row?.rowVersion ?? 0,
-    name: role?.name ?? '',
-    description: role?.description ?? '',
-    rank: Math.min(role?.rank ?? base.rank, maxRank),
-    maxRank,
-    base: { key: base.key, name: base.name, core: base.core },
-    rolePermissions: editorRows(ctx, base, new Set(baseDefaults)),
-    defaults: role ? (row?.defaults ?? []) : baseDefaults,
-    baseDefaults,
-    defaultProfileId: defaultProfile?.id ?? null,
-  };
 }
 
 function roleKeyFor(roleName: string): string {
