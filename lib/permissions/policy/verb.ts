@@ -10,13 +10,20 @@ export type { Verb } from '../catalog-schema';
  * gates nothing: holding the section is enough.
  */
 export function grantsVerb(s: Pick<Subject, 'effective' | 'catalog'>, key: string, verb: Verb): boolean {
-  const granular = s.catalog.granularOf.get(key)?.get(verb);
-  return granular === undefined || holds(s, granular);
+  const granular = s.catalog.granularOf.get(key);
+  if (!granular) return true;
+  // Changing what one may not see is not a thing: every verb needs "view" too.
+  return [verb, 'view' as const].every((v) => {
+    const k = granular.get(v);
+    return k === undefined || holds(s, k);
+  });
 }
 
 /** The granular permissions `verb` needs beside the sections among `keys` he holds (for the refusal's text). */
 export function missingVerbPermissions(s: Pick<Subject, 'effective' | 'catalog'>, keys: readonly string[], verb: Verb): string[] {
-  return keys.filter((k) => holds(s, k) && !grantsVerb(s, k, verb)).map((k) => s.catalog.granularOf.get(k)!.get(verb)!);
+  return keys
+    .filter((k) => holds(s, k) && !grantsVerb(s, k, verb))
+    .flatMap((k) => [verb, 'view' as const].map((v) => s.catalog.granularOf.get(k)!.get(v)!).filter((g) => !holds(s, g)));
 }
 
 /**
