@@ -44,4 +44,76 @@ test.describe('signing in', () => {
     await page.goto('/');
     await expect(page).toHaveURL(/\/login$/);
   });
+
+  test('signing out ends the session on the server: the old cookie, replayed, opens no page and runs no action', async ({ page, browser }) => {
+    await signIn(page, 'sales');
+    const cookies = await page.context().cookies();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await expect(page).toHaveURL(/\/login$/);
+    const replay = await browser.newContext();
+    try {
+      await replay.addCookies(cookies);
+      const stale = await replay.newPage();
+      await stale.goto('/');
+      await expect(stale).toHaveURL(/\/login$/);
+    } finally {
+      await replay.close();
+    }
+  });
+
+  test('a browser where he signed in before still opens while others have locked his name by guessing', async ({ page, browser }) => {
+    await signIn(page, 'tara.okafor');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await expect(page).toHaveURL(/\/login$/);
+    // Someone else, elsewhere, guesses until the name locks.
+    const elsewhere = await browser.newContext();
+    try {
+      const guesser = await elsewhere.newPage();
+      for (let i = 0; i < 5; i++) {
+        await guesser.goto('/login');
+        await guesser.getByLabel('Login name').fill('tara.okafor');
+        await guesser.getByLabel('Password').fill(`wrong-guess-${i}`);
+        await guesser.getByRole('button', { name: 'Sign in' }).click();
+        await expect(alertOf(guesser)).toBeVisible();
+      }
+      await guesser.goto('/login');
+      await guesser.getByLabel('Login name').fill('tara.okafor');
+      await guesser.getByLabel('Password').fill(DEMO_PASSWORD);
+      await guesser.getByRole('button', { name: 'Sign in' }).click();
+      await expect(alertOf(guesser)).toHaveText(/Too many failed sign-ins/);
+    } finally {
+      await elsewhere.close();
+    }
+    // His own browser, known from before, still signs in.
+    await signIn(page, 'tara.okafor');
+    await expect(page.getByLabel('Signed in as')).toContainText('Tara Okafor');
+  });
+});
+
+test.describe('security headers', () => {
+  test('every page carries a strict CSP with a nonce, denies framing and keeps the referrer; the favicon answers', async ({ request }) => {
+    for (const path of ['/login', '/users', '/profiles', '/audit']) {
+      const r = await request.get(path, { maxRedirects: 0 });
+      const csp = r.headers()['content-security-policy'] ?? '';
+      expect(csp, path).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]+' 'strict-dynamic'/);
+      expect(csp, path).toContain("frame-ancestors 'none'");
+      expect(csp, path).toContain("object-src 'none'");
+      expect(r.headers()['x-frame-options'], path).toBe('DENY');
+      expect(r.headers()['referrer-policy'], path).toBe('same-origin');
+      expect(r.headers()['x-content-type-options'], path).toBe('nosniff');
+    }
+    const icon = await request.get('/favicon.ico');
+    expect(icon.status()).toBe(200);
+    expect(icon.headers()['content-type']).toMatch(/image/);
+  });
+
+  test('the pages run under that CSP: no violation while signing in and using the console', async ({ page }) => {
+    const violations: string[] = [];
+    page.on('console', (m) => {
+      if (/Content Security Policy|Refused to (execute|load|apply)/i.test(m.text())) violations.push(m.text());
+    });
+    await signIn(page, 'sales');
+    await expect(page.getByLabel('Signed in as')).toContainText('Sam Sales');
+    expect(violations).toEqual([]);
+  });
 });

@@ -76,3 +76,20 @@ export const loginThrottle = sqliteTable('login_throttle', {
   lockedUntil: integer('locked_until').notNull().default(0),
   lastFailureAt: integer('last_failure_at').notNull().default(0),
 });
+
+/**
+ * Console sessions: the session cookie names one, so signing out ends it on the server (the cookie
+ * alone opens nothing afterwards). "Sign out everywhere" raises the user's session version instead.
+ */
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    id: text('id').primaryKey(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: integer('created_at').notNull(),
+    endedAt: integer('ended_at'),
+  },
+  (t) => [index('sessions_user_idx').on(t.userId)],
+);

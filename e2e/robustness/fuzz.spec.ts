@@ -15,7 +15,7 @@ const LEAKS = /\bat \S+ \(|node_modules|\.next\/server|SqliteError|SQLITE_|ZodEr
 
 // A small seeded generator: the same run every time, so a failure can be reproduced.
 let seed = 20261123;
-const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
 
 const STRINGS = [
@@ -54,7 +54,12 @@ function badValue(depth = 0): unknown {
     case 5:
       return Array.from({ length: 3000 }, () => pick(NUMBERS));
     default:
-      return Object.fromEntries(Array.from({ length: 1 + Math.floor(rand() * 3) }, () => [pick(['id', 'name', '__proto__', 'constructor', 'x'.repeat(300), 'permissions']), badValue(depth + 1)]));
+      return Object.fromEntries(
+        Array.from({ length: 1 + Math.floor(rand() * 3) }, () => [
+          pick(['id', 'name', '__proto__', 'constructor', 'x'.repeat(300), 'permissions']),
+          badValue(depth + 1),
+        ]),
+      );
   }
 }
 
@@ -128,8 +133,13 @@ test('the API: 3,500 bad requests over every operation, none 5xx, none leaking',
   const perOperation = Math.ceil(3500 / operations.length);
   for (const op of operations) {
     for (let i = 0; i < perOperation; i++) {
-      const route = op.route.replace(/\{(\w+)\}/g, () => component(rand() < 0.5 ? pick([1, 2, 3]) : pick([...STRINGS.map((s) => s.slice(0, 200)), ...NUMBERS])));
-      const query = rand() < 0.3 ? `?${pick(['pageSize', 'q', 'after', 'sort', 'role', 'status', 'removeFromAgents', 'group'])}=${component(String(badValue()).slice(0, 500))}` : '';
+      const route = op.route.replace(/\{(\w+)\}/g, () =>
+        component(rand() < 0.5 ? pick([1, 2, 3]) : pick([...STRINGS.map((s) => s.slice(0, 200)), ...NUMBERS])),
+      );
+      const query =
+        rand() < 0.3
+          ? `?${pick(['pageSize', 'q', 'after', 'sort', 'role', 'status', 'removeFromAgents', 'group'])}=${component(String(badValue()).slice(0, 500))}`
+          : '';
       const headers: Record<string, string> = { authorization: `Bearer ${key}`, 'if-match': pick(['*', '"1"', 'W/"x"', '"-1"', '"99999999999999999999"']) };
       let body: string | undefined;
       if (op.method !== 'GET') {
@@ -146,9 +156,8 @@ test('the API: 3,500 bad requests over every operation, none 5xx, none leaking',
   assertClean(outcomes);
 });
 
-test('the server actions: 1,700 bad calls over every action of the build, signed in as the admin, none 5xx, none leaking', async () => {
-  test.setTimeout(300_000);
-  // Sign in through Auth.js, as the login form does.
+/** Signed in as the admin through Auth.js, as the login form does: the cookie header to send. */
+async function signedInAdmin(): Promise<() => string> {
   const jar = new Map<string, string>();
   const remember = (r: Response) => {
     for (const c of r.headers.getSetCookie()) {
@@ -157,33 +166,41 @@ test('the server actions: 1,700 bad calls over every action of the build, signed
       jar.set(pair!.slice(0, i), pair!.slice(i + 1));
     }
   };
-  const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
   const csrf = await fetch(`${server.url}/api/auth/csrf`);
   remember(csrf);
   const { csrfToken } = (await csrf.json()) as { csrfToken: string };
   const signIn = await fetch(`${server.url}/api/auth/callback/credentials`, {
     method: 'POST',
     redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookie() },
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; ') },
     body: new URLSearchParams({ csrfToken, loginName: 'admin', password: 'robustness-password' }),
   });
   remember(signIn);
   expect([...jar.keys()].some((k) => k.includes('session-token'))).toBe(true);
+  return () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+}
 
+/** Every server action of the build, with the page it is posted to; signing out last (it ends the session). */
+function actionsOfBuild() {
   const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, '.next', 'server', 'server-reference-manifest.json'), 'utf8')) as {
     node: Record<string, { workers: Record<string, unknown>; exportedName: string }>;
   };
-  // Signing out ends the session the other calls need: it goes last.
-  const actions = Object.entries(manifest.node)
-    .map(([id, a]) => ({ id, name: a.exportedName, page: Object.keys(a.workers)[0]! }))
-    .sort((a, b) => Number(a.name === 'signOutAction') - Number(b.name === 'signOutAction'));
-  expect(actions.length).toBeGreaterThan(20);
   const routeOf = (page: string) =>
     page
       .replace(/^app/, '')
       .replace(/\/\([^)]+\)/g, '')
       .replace(/\/page$/, '')
       .replace(/\[[^\]]+\]/g, '1') || '/';
+  return Object.entries(manifest.node)
+    .map(([id, a]) => ({ id, name: a.exportedName, route: routeOf(Object.keys(a.workers)[0]!) }))
+    .sort((a, b) => Number(a.name === 'signOutAction') - Number(b.name === 'signOutAction'));
+}
+
+test('the server actions: 1,700 bad calls over every action of the build, signed in as the admin, none 5xx, none leaking', async () => {
+  test.setTimeout(300_000);
+  const cookie = await signedInAdmin();
+  const actions = actionsOfBuild();
+  expect(actions.length).toBeGreaterThan(20);
 
   const outcomes: Outcome[] = [];
   const perAction = Math.ceil(1700 / actions.length);
@@ -191,9 +208,13 @@ test('the server actions: 1,700 bad calls over every action of the build, signed
     for (let i = 0; i < perAction; i++) {
       let args: unknown[];
       // Bodies above next.config's 64 kB limit are refused by Next.js before any action runs (checked below).
-      do args = rand() < 0.2 ? [badValue(), badValue()] : [rand() < 0.5 ? badBody(['id', 'name', 'rowVersion', 'permissions', 'userId', 'mode', 'status', 'keys', 'key']) : badValue()];
+      do
+        args =
+          rand() < 0.2
+            ? [badValue(), badValue()]
+            : [rand() < 0.5 ? badBody(['id', 'name', 'rowVersion', 'permissions', 'userId', 'mode', 'status', 'keys', 'key']) : badValue()];
       while (encodeReply(args).length > 60_000);
-      const r = await send(`${server.url}${routeOf(action.page)}`, {
+      const r = await send(`${server.url}${action.route}`, {
         method: 'POST',
         redirect: 'manual',
         headers: {
@@ -223,4 +244,64 @@ test('the server actions: 1,700 bad calls over every action of the build, signed
   expect(oversized.status).toBe(413);
   expect(await oversized.text()).toMatch(/larger than 64 kB/);
   expect((await fetch(`${server.url}/api/v1/catalog`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(200);
+});
+
+test('server-action transports: a foreign or missing origin is 403, a malformed body 400, an oversized one 413 however it is sent', async () => {
+  test.setTimeout(120_000);
+  const cookie = await signedInAdmin();
+  const createSkill = actionsOfBuild().find((a) => a.name === 'createSkillAction')!;
+  const action = (headers: Record<string, string>, body: BodyInit, extra: RequestInit = {}) =>
+    send(`${server.url}/skills`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'next-action': createSkill.id, 'content-type': 'text/plain;charset=UTF-8', cookie: cookie(), ...headers },
+      body,
+      ...extra,
+    });
+  const valid = JSON.stringify([{ name: 'Transport check' }]);
+  const big = 'x'.repeat(100_000);
+  const chunked = () =>
+    new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let i = 0; i < 10; i++) controller.enqueue(new TextEncoder().encode(big.slice(0, 10_000)));
+        controller.close();
+      },
+    });
+  const cases: [string, () => Promise<Response>, number][] = [
+    ['a foreign origin', () => action({ origin: 'https://evil.example' }, valid), 403],
+    ['the same host on another port', () => action({ origin: server.url.replace(/:(\d+)$/, (_m, p: string) => `:${Number(p) + 1}`) }, valid), 403],
+    ['another scheme', () => action({ origin: server.url.replace('http:', 'https:') }, valid), 403],
+    ['origin "null"', () => action({ origin: 'null' }, valid), 403],
+    ['a malformed origin', () => action({ origin: 'http://[::1' }, valid), 403],
+    ['no origin', () => action({}, valid), 403],
+    ['a body of "{{{"', () => action({ origin: server.url }, '{{{'), 400],
+    ['an empty body', () => action({ origin: server.url }, ''), 400],
+    ['a body that is not a list', () => action({ origin: server.url }, '"x"'), 400],
+    ['invalid UTF-8', () => action({ origin: server.url }, new Uint8Array([0x5b, 0xff, 0xfe, 0x5d])), 400],
+    ['100 kB with a length', () => action({ origin: server.url }, JSON.stringify([{ name: big }])), 413],
+    ['100 kB chunked, no length', () => action({ origin: server.url }, chunked(), { duplex: 'half' } as RequestInit), 413],
+    [
+      '100 kB as a form post without Next-Action',
+      () =>
+        send(`${server.url}/skills`, {
+          method: 'POST',
+          redirect: 'manual',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', origin: server.url, cookie: cookie() },
+          body: new URLSearchParams({ name: big }).toString(),
+        }),
+      413,
+    ],
+  ];
+  const answered: string[] = [];
+  for (const [what, call, status] of cases) {
+    const r = await call();
+    const text = await r.text();
+    expect(r.status, `${what}: ${text.slice(0, 200)}`).toBe(status);
+    expect(text, what).not.toMatch(LEAKS);
+    answered.push(what);
+  }
+  expect(answered).toHaveLength(cases.length);
+  // None of them created the skill, and the server goes on answering.
+  const skills = await send(`${server.url}/api/v1/skills`, { headers: { authorization: `Bearer ${key}` } });
+  expect(((await skills.json()) as { data: { name: string }[] }).data.map((s) => s.name)).not.toContain('Transport check');
 });

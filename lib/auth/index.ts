@@ -1,15 +1,24 @@
 import NextAuth, { CredentialsSignin } from 'next-auth';
 import Credentials from 'next-auth/providers/credentials';
-import { verifyCredentials } from '@/lib/dal/sign-in';
+import { cookies } from 'next/headers';
+import { openSession } from '@/lib/dal/sessions';
+import { DEVICE_COOKIE, DEVICE_COOKIE_MAX_AGE_S, verifyCredentials } from '@/lib/dal/sign-in';
 
 declare module 'next-auth' {
   interface Session {
     uid?: number;
     sv?: number;
+    sid?: string;
   }
   interface User {
     sessionVersion?: number;
   }
+}
+
+function deviceFrom(request: Request): string | null {
+  const cookie = request.headers.get('cookie') ?? '';
+  const found = cookie.split(/;\s*/).find((c) => c.startsWith(`${DEVICE_COOKIE}=`));
+  return found ? decodeURIComponent(found.slice(DEVICE_COOKIE.length + 1)) : null;
 }
 
 /** Too many failures for this login name: the sign-in form says so without naming the cause. */
@@ -24,10 +33,11 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
   providers: [
     Credentials({
       credentials: { loginName: { label: 'Login name' }, password: { label: 'Password', type: 'password' } },
-      async authorize(credentials) {
+      async authorize(credentials, request) {
+        const jar = await cookies();
         let result;
         try {
-          result = await verifyCredentials(credentials);
+          result = await verifyCredentials(credentials, Date.now(), jar.get(DEVICE_COOKIE)?.value ?? deviceFrom(request));
         } catch {
           return null; // malformed input signs nobody in
         }
@@ -35,6 +45,14 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
           if (result.reason === 'locked') throw new LockedSignIn();
           return null;
         }
+        // This browser is now known for this login name: a lock others cause by guessing it does not stop him here.
+        jar.set(DEVICE_COOKIE, result.device, {
+          httpOnly: true,
+          sameSite: 'lax',
+          secure: new URL(request.url).protocol === 'https:',
+          path: '/',
+          maxAge: DEVICE_COOKIE_MAX_AGE_S,
+        });
         return { id: String(result.userId), sessionVersion: result.sessionVersion };
       },
     }),
@@ -44,6 +62,8 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
       if (user) {
         token.uid = Number(user.id);
         token.sv = user.sessionVersion;
+        // The server's record of this sign-in: signing out ends it, whatever the cookie says.
+        token.sid = openSession(Number(user.id));
       }
       return token;
     },
@@ -51,6 +71,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
       // Only the id and session version travel in the cookie; everything else is read fresh.
       session.uid = typeof token.uid === 'number' ? token.uid : undefined;
       session.sv = typeof token.sv === 'number' ? token.sv : undefined;
+      session.sid = typeof token.sid === 'string' ? token.sid : undefined;
       return session;
     },
   },

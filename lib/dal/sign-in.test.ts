@@ -18,6 +18,7 @@ describe('verifyCredentials', () => {
       ok: true,
       userId: user.id,
       sessionVersion: user.sessionVersion,
+      device: expect.any(String),
     });
   });
 
@@ -42,6 +43,32 @@ describe('verifyCredentials', () => {
     await expect(verifyCredentials({ loginName: 'ben.nguyen', password: 'nope' }, now)).resolves.toMatchObject({ reason: 'locked' });
     await expect(verifyCredentials({ loginName: 'ben.nguyen', password: TEST_PASSWORD }, now + 1000)).resolves.toMatchObject({ reason: 'locked' });
     await expect(verifyCredentials({ loginName: 'ben.nguyen', password: TEST_PASSWORD }, now + LOCK_MS + 1)).resolves.toMatchObject({ ok: true });
+  });
+
+  it('a burst of wrong passwords sent at once is counted before any is checked: the name locks, the right password then waits', async () => {
+    const now = Date.now();
+    const burst = await Promise.all(Array.from({ length: 15 }, () => verifyCredentials({ loginName: 'cara.nguyen', password: 'guess' }, now)));
+    expect(burst.every((r) => !r.ok)).toBe(true);
+    // Only the first MAX_FAILURES were checked; the rest were refused as locked, unchecked.
+    expect(burst.filter((r) => !r.ok && r.reason === 'locked').length).toBeGreaterThanOrEqual(15 - MAX_FAILURES + 1);
+    await expect(verifyCredentials({ loginName: 'cara.nguyen', password: TEST_PASSWORD }, now + 1000)).resolves.toMatchObject({ reason: 'locked' });
+  });
+
+  it('a browser where he signed in before is not locked out by others guessing his name, and has a lock of its own', async () => {
+    const now = Date.now();
+    const first = await verifyCredentials({ loginName: 'dev.nguyen', password: TEST_PASSWORD }, now);
+    if (!first.ok) throw new Error('expected a sign-in');
+    for (let i = 0; i < MAX_FAILURES; i++) await verifyCredentials({ loginName: 'dev.nguyen', password: 'guess' }, now + 1);
+    await expect(verifyCredentials({ loginName: 'dev.nguyen', password: TEST_PASSWORD }, now + 2)).resolves.toMatchObject({ reason: 'locked' });
+    // His own browser still opens with the right password…
+    await expect(verifyCredentials({ loginName: 'dev.nguyen', password: TEST_PASSWORD }, now + 3, first.device)).resolves.toMatchObject({ ok: true });
+    // …a token for another name, or a forged one, counts for nothing…
+    await expect(verifyCredentials({ loginName: 'dev.nguyen', password: TEST_PASSWORD }, now + 4, `${first.device}x`)).resolves.toMatchObject({
+      reason: 'locked',
+    });
+    // …and guessing from that browser locks that browser alone.
+    for (let i = 0; i < MAX_FAILURES; i++) await verifyCredentials({ loginName: 'dev.nguyen', password: 'guess' }, now + 5, first.device);
+    await expect(verifyCredentials({ loginName: 'dev.nguyen', password: TEST_PASSWORD }, now + 6, first.device)).resolves.toMatchObject({ reason: 'locked' });
   });
 
   it('locks unknown login names too, so a lock reveals nothing', async () => {
