@@ -216,3 +216,19 @@ describe('hole 9: ranks and the Administrator on the Aivo preset', () => {
     expect(version.permissions.filter((k) => exclusive.includes(k))).toEqual([]);
   });
 });
+
+describe('second round of attacks', () => {
+  it('without "Users: view" nothing is written over the API (it once created the user, then answered 403)', async () => {
+    await shiftLead(['manage-users-view']);
+    const token = keyOf(db, 'lead');
+    const agent = id.user('agent');
+    const before = stateOf(db);
+    expect((await callApi(token, 'POST', '/api/v1/users', newPerson('unseen', [id.profile('Agent')]))).status).toBe(403);
+    expect((await callApi(token, 'POST', `/api/v1/users/${agent}/profiles`, { profileId: id.profile('Coordinator') })).status).toBe(403);
+    expect((await callApi(token, 'POST', `/api/v1/users/${agent}/overrides`, { permissionKey: 'reports', effect: 'revoke', reason: 'x' })).status).toBe(403);
+    expect(changedSince(db, before)).toEqual([]);
+    as('lead');
+    const { createUserAction } = await users();
+    expect(await createUserAction(newPerson('unseen.ui', [id.profile('Agent')]))).toMatchObject({ ok: false, error: expect.stringMatching(/"Users: view"/) });
+  });
+});

@@ -353,3 +353,65 @@ describe('out-of-reach choices are refusals in the security log', () => {
     expect(deniedFor(db, 'manager').length).toBe(logged + 3);
   });
 });
+
+describe('second round of attacks', () => {
+  it('a deputy (a custom role based on Admin, ranked 3) does not apply a profile an Admin also holds', async () => {
+    const admin = principalOf(db, 'admin');
+    const base = admin.catalog.roleByKey.get('admin')!;
+    const { createRole } = await import('@/lib/dal/roles');
+    const { roleDefaults } = await import('@/lib/permissions/catalog');
+    const { defaultProfileId } = createRole({
+      ctx: admin,
+      input: { baseRoleKey: 'admin', name: 'Deputy', description: '', rank: 3, defaults: roleDefaults(base, new Set()) },
+    });
+    const person = (loginName: string, profileIds: number[]) => ({
+      loginName,
+      email: `${loginName}@example.com`,
+      name: `Person ${loginName}`,
+      nickname: loginName,
+      password: 'a-long-password-1',
+      groupId: id.group('Support'),
+      profileIds,
+    });
+    await createUser({ ctx: principalOf(db, 'admin'), input: person('deputy', [defaultProfileId]) });
+    await createUser({ ctx: principalOf(db, 'admin'), input: person('admin3', [id.profile('Admin'), id.profile('Campaign manager')]) });
+    const { getProfile } = await import('@/lib/dal/profiles');
+    const campaign = getProfile({ ctx: principalOf(db, 'admin'), input: { id: id.profile('Campaign manager') } });
+    const before = state();
+    as('deputy');
+    const { saveProfileAction } = await profiles();
+    const saved = await saveProfileAction({
+      id: campaign.id,
+      rowVersion: campaign.rowVersion,
+      name: campaign.name,
+      permissions: campaign.permissions.slice(1),
+      mode: 'apply',
+    });
+    expect(saved).toMatchObject({ ok: false, code: 'forbidden', error: expect.stringMatching(/ranks above yours/) });
+    expect(changedSince(before)).toEqual([]);
+  });
+
+  it('a group out of reach read over the API is "not found" and a logged refusal', async () => {
+    const token = keyOf(db, 'manager');
+    const logged = deniedFor(db, 'manager').length;
+    expect((await callApi(token, 'GET', `/api/v1/groups/${id.group('Sales')}`)).status).toBe(404);
+    expect((await callApi(token, 'DELETE', `/api/v1/groups/${id.group('Sales')}`, undefined, { 'if-match': '*' })).status).toBe(404);
+    expect(deniedFor(db, 'manager').length).toBe(logged + 2);
+  });
+
+  it('a last-holder refusal is kept in the security log', async () => {
+    const { getProfile } = await import('@/lib/dal/profiles');
+    const adminProfile = getProfile({ ctx: principalOf(db, 'admin'), input: { id: id.profile('Admin') } });
+    const logged = deniedFor(db, 'admin').length;
+    as('admin');
+    const { saveProfileAction } = await profiles();
+    const without = adminProfile.permissions.filter((k) => k !== 'manage-api-keys');
+    expect(
+      await saveProfileAction({ id: adminProfile.id, rowVersion: adminProfile.rowVersion, name: adminProfile.name, permissions: without, mode: 'apply' }),
+    ).toMatchObject({
+      ok: false,
+    });
+    expect(deniedFor(db, 'admin').at(-1)).toMatchObject({ reason: expect.stringMatching(/No active user would hold "Manage API keys"/) });
+    expect(deniedFor(db, 'admin').length).toBe(logged + 1);
+  });
+});

@@ -130,7 +130,7 @@ export function apiKeyPermissionChoices({ ctx, input }: { ctx: Principal; input:
   const reaches = keyScope(ctx, 'create API keys', [CONSOLE.manageApiKeys], 'create');
   const { userId } = parseInput(createApiKeyInput.pick({ userId: true }), input);
   const user = reachableUser(ctx, { kind: 'account' }, userId);
-  if (!reaches(user)) throw new DalError('not-found', 'There is no such user.');
+  if (!reaches(user)) deny(ctx, 'create API keys', 'There is no such user.', 'not-found');
   const held = user.id === ctx.userId ? ctx.effective : effectivePermissions(ctx.catalog, readEffectiveInput(user.id));
   return ctx.catalog.permissions
     .filter((p) => held.explain.get(p.key)?.allowed)
@@ -227,7 +227,8 @@ export function revokeApiKey({ ctx, input }: { ctx: Principal; input: unknown })
     .innerJoin(t.users, eq(t.users.id, t.apiKeys.userId))
     .where(eq(t.apiKeys.id, id))
     .get();
-  if (!found || !reaches(found.user)) throw new DalError('not-found', 'There is no such API key.');
+  if (!found) throw new DalError('not-found', 'There is no such API key.');
+  if (!reaches(found.user)) deny(ctx, action, 'There is no such API key.', 'not-found');
   if (found.key.revokedAt) throw new DalError('conflict', `"${found.key.name}" was already revoked.`);
   return writeTransaction(ctx, (tx) => {
     const changed = tx

@@ -3,7 +3,8 @@ import { eq, sql } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import * as t from '@/db/schema';
 import { CONSOLE } from '@/lib/permissions/console';
-import { authorize } from './authorize';
+import { authorize, deny } from './authorize';
+import { DalError } from './errors';
 import type { Principal } from './principal';
 
 // Read-only views of roles, groups, skills and the audit trail. Their editors arrive with the
@@ -61,6 +62,15 @@ export function listGroups({ ctx }: { ctx: Principal }): GroupNodeRow[] {
   };
   walk(null, 0);
   return out;
+}
+
+/** One group he reaches; one that exists beyond his reach is "not found" too, and a logged refusal. */
+export function getGroup({ ctx, id }: { ctx: Principal; id: number }): GroupNodeRow {
+  const found = listGroups({ ctx }).find((g) => g.id === id);
+  if (found) return found;
+  const exists = getDb().select({ id: t.groups.id }).from(t.groups).where(eq(t.groups.id, id)).get();
+  if (exists) deny(ctx, 'see agent groups', 'There is no such group.', 'not-found');
+  throw new DalError('not-found', 'There is no such group.');
 }
 
 export function listSkills({ ctx }: { ctx: Principal }) {

@@ -9,7 +9,7 @@ export * from './users';
 export { listAccountFeatures, setAccountFeature, type AccountFeatureRow } from './settings';
 export { verifyCredentials, type SignInResult } from './sign-in';
 export * from './profiles';
-export { listGroups, listSkills, listAuditEvents, listDeniedAttempts, type GroupNodeRow } from './directory';
+export { getGroup, listGroups, listSkills, listAuditEvents, listDeniedAttempts, type GroupNodeRow } from './directory';
 export * from './roles';
 export { createGroup, updateGroup, deleteGroup, createSkill, renameSkill, deleteSkill } from './groups-skills';
 export { createApiKey, revokeApiKey, listApiKeys, apiKeyFormOptions, apiKeyPermissionChoices, type ApiKeyRow } from './api-keys';

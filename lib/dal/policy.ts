@@ -6,7 +6,6 @@ import type { Catalog } from '@/lib/permissions/catalog';
 import { effectivePermissions, type EffectiveInput } from '@/lib/permissions/effective';
 import { coveringPermissions, lastHolderRefusal, manageRefusal, permissionsLost, usesPermission } from '@/lib/permissions/policy';
 import { deny } from './authorize';
-import { DalError } from './errors';
 import { subjectOf, type Principal } from './principal';
 
 /**
@@ -32,7 +31,11 @@ export function assertMayManage(ctx: Principal, userId: number, action: string):
  * deactivate, delete, deprovision): each change gives a user's access after it (null: he will be
  * inactive). Refuses when a console permission would be left with no active holder.
  */
-export function assertKeepsLastHolders(ctx: Principal, changes: readonly { userId: number; after: (now: EffectiveInput) => EffectiveInput | null }[]): void {
+export function assertKeepsLastHolders(
+  ctx: Principal,
+  action: string,
+  changes: readonly { userId: number; after: (now: EffectiveInput) => EffectiveInput | null }[],
+): void {
   const catalog = ctx.catalog;
   const states = changes.flatMap((c) => {
     const subject = subjectOf(c.userId);
@@ -44,7 +47,7 @@ export function assertKeepsLastHolders(ctx: Principal, changes: readonly { userI
   const touched = changes.map((c) => c.userId);
   for (const key of permissionsLost(catalog, states)) {
     if (!someoneElseKeeps(catalog, key, { except: touched })) {
-      throw new DalError('invalid', lastHolderRefusal(catalog, key), { form: [lastHolderRefusal(catalog, key)] });
+      deny(ctx, action, lastHolderRefusal(catalog, key), 'invalid', { form: [lastHolderRefusal(catalog, key)] });
     }
   }
 }

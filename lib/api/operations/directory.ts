@@ -1,15 +1,32 @@
 import 'server-only';
 import { z } from 'zod';
-import { createGroup, createSkill, deleteGroup, deleteSkill, DalError, listGroups, listSkills, renameSkill, updateGroup, type Principal } from '@/lib/dal';
+import {
+  createGroup,
+  createSkill,
+  deleteGroup,
+  deleteSkill,
+  DalError,
+  getGroup,
+  listGroups,
+  listSkills,
+  renameSkill,
+  updateGroup,
+  type Principal,
+} from '@/lib/dal';
 import { expectedVersion, operation } from '../operation';
 import { CreateGroup, deleteSkillQuery, Group, GroupList, Skill, SkillInput, SkillList, UpdateGroup } from '../schemas';
 
 const BODY_ERRORS = ['invalid', 'invalid-json', 'payload-too-large', 'unsupported-media-type'] as const;
-const idPath = (what: string) => z.strictObject({ id: z.coerce.number({ error: `id must be a ${what} id` }).int().positive(`id must be a ${what} id`) });
+const idPath = (what: string) =>
+  z.strictObject({
+    id: z.coerce
+      .number({ error: `id must be a ${what} id` })
+      .int()
+      .positive(`id must be a ${what} id`),
+  });
 
 function readGroup(ctx: Principal, id: number) {
-  const g = listGroups({ ctx }).find((x) => x.id === id);
-  if (!g) throw new DalError('not-found', 'There is no such group.');
+  const g = getGroup({ ctx, id });
   return { body: { id: g.id, name: g.name, parentId: g.parentId, enabled: g.enabled, members: g.members, managers: g.managers }, etag: g.rowVersion };
 }
 

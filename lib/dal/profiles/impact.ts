@@ -1,11 +1,12 @@
 import 'server-only';
 import { eq } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/sqlite-core';
 import { getDb } from '@/db/client';
 import * as t from '@/db/schema';
 import { roleDefaults, type Role } from '@/lib/permissions/catalog';
 import { CONSOLE } from '@/lib/permissions/console';
 import { effectivePermissions, type EffectiveInput } from '@/lib/permissions/effective';
-import { applyRefusals, guardedPermissions, lastHolderRefusal, mayManageProfilesOf } from '@/lib/permissions/policy';
+import { applyRefusals, guardedPermissions, lastHolderRefusal, mayManageProfilesOf, rankOf } from '@/lib/permissions/policy';
 import { diffKeys } from '@/lib/permissions/profile-rules';
 import type { ChannelSettings } from '@/lib/permissions/channels';
 import { previewProfileInput } from '@/lib/schemas/profiles';
@@ -131,6 +132,8 @@ export function assertMayApplyToHolders(ctx: Principal, profileId: number, next:
  * policy's applyRefusals decides from each held version and the holders; then nobody may be left
  * without the permissions that keep the account manageable.
  */
+const other = alias(t.userProfiles, 'other');
+
 export function assertMayApply(
   ctx: Principal,
   row: { id: number; name: string },
@@ -150,13 +153,24 @@ export function assertMayApply(
     }
   };
   const defaults = new Set(roleDefaults(role, enabledFeatures()));
-  const refusals = applyRefusals(ctx, { profileName: row.name, role, defaults, held, next, nextChannels }, holders);
+  // The roles his holders hold, in all their profiles: the highest decides who may move them.
+  const holderRoles = getDb()
+    .selectDistinct({ roleKey: other.roleKey })
+    .from(t.userProfiles)
+    .innerJoin(other, eq(other.userId, t.userProfiles.userId))
+    .where(eq(t.userProfiles.profileId, row.id))
+    .all();
+  const holdersTopRank = rankOf(
+    ctx.catalog,
+    holderRoles.map((r) => r.roleKey),
+  );
+  const refusals = applyRefusals(ctx, { profileName: row.name, role, defaults, held, next, nextChannels, holdersTopRank }, holders);
   if (refusals.length) deny(ctx, action, refusals.join(' '));
   for (const key of guardedPermissions(ctx.catalog)) {
     if (next.includes(key) || !heldSets.some((held) => held.includes(key))) continue;
     if (!someoneKeepsAfterSave(ctx, row.id, next, key)) {
       const label = ctx.catalog.permissionByKey.get(key)?.name ?? key;
-      throw new DalError('invalid', lastHolderRefusal(ctx.catalog, key), { permissions: [`Leaves nobody with "${label}"`] });
+      deny(ctx, action, lastHolderRefusal(ctx.catalog, key), 'invalid', { permissions: [`Leaves nobody with "${label}"`] });
     }
   }
 }

@@ -251,7 +251,7 @@ export function deleteProfile({ ctx, input }: { ctx: Principal; input: unknown }
       const subtree = manageableRoles(ctx) === 'all' ? null : managedSubtree(ctx);
       const seen = subtree ? holders.filter((h) => h.groupId !== null && subtree.has(h.groupId)) : holders;
       if (seen.length < holders.length) {
-        throw new DalError('invalid', `"${row.name}" is still held by users outside your group structure; ask an administrator.`);
+        deny(ctx, 'delete profiles', `"${row.name}" is still held by users outside your group structure; ask an administrator.`);
       }
       const shown = seen
         .slice(0, 10)

@@ -168,7 +168,7 @@ export function assignProfile({ ctx, input }: { ctx: Principal; input: unknown }
   }
   const previous = held.find((h) => h.roleKey === profile.roleKey);
   if (previous && previous.profileId !== profile.id) {
-    assertKeepsLastHolders(ctx, [
+    assertKeepsLastHolders(ctx, 'assign profiles', [
       {
         userId: user.id,
         after: (now) => ({
@@ -214,7 +214,9 @@ export function unassignProfile({ ctx, input }: { ctx: Principal; input: unknown
   if (!current) throw new DalError('not-found', 'This user holds no profile in that role.', { roleKey: ['Not held'] });
   const refusal = roleRefusal(ctx, data.roleKey);
   if (refusal) deny(ctx, 'remove profiles', refusal);
-  assertKeepsLastHolders(ctx, [{ userId: user.id, after: (now) => ({ ...now, profiles: now.profiles.filter((p) => p.roleKey !== data.roleKey) }) }]);
+  assertKeepsLastHolders(ctx, 'remove profiles', [
+    { userId: user.id, after: (now) => ({ ...now, profiles: now.profiles.filter((p) => p.roleKey !== data.roleKey) }) },
+  ]);
   writeTransaction(ctx, (tx) => {
     tx.delete(t.userProfiles)
       .where(and(eq(t.userProfiles.userId, user.id), eq(t.userProfiles.roleKey, data.roleKey)))

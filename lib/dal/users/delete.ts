@@ -44,7 +44,7 @@ export function deleteUser({ ctx, input }: { ctx: Principal; input: unknown }): 
     const parts = [`${acted} change(s) in the audit trail`, ...(overrides ? [`${overrides} override(s) set`] : []), ...(keys ? [`${keys} API key(s)`] : [])];
     throw new DalError('conflict', `${user.name} has a history (${parts.join(', ')}); deactivate him instead.`);
   }
-  assertKeepsLastHolders(ctx, [{ userId: user.id, after: () => null }]);
+  assertKeepsLastHolders(ctx, 'delete users', [{ userId: user.id, after: () => null }]);
   const before = {
     loginName: user.loginName,
     email: user.email,

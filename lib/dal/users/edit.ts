@@ -108,7 +108,7 @@ export function setUserStatus({ ctx, input }: { ctx: Principal; input: unknown }
   const user = reachableUser(ctx, scope, data.id);
   assertMayManage(ctx, user.id, 'deactivate users');
   if (user.id === ctx.userId) deny(ctx, 'deactivate users', 'Nobody changes his own status; ask another administrator.');
-  if (data.status === 'deactivated') assertKeepsLastHolders(ctx, [{ userId: user.id, after: () => null }]);
+  if (data.status === 'deactivated') assertKeepsLastHolders(ctx, 'deactivate users', [{ userId: user.id, after: () => null }]);
   return writeTransaction(ctx, (tx) => {
     const current = tx.select().from(t.users).where(eq(t.users.id, user.id)).get()!;
     if (current.rowVersion !== data.rowVersion) throw new DalError('stale', `Someone changed ${user.name} since you opened this page. Reload and try again.`);

@@ -88,7 +88,7 @@ export function addOverride({ ctx, input }: { ctx: Principal; input: unknown }):
       if (refusal) deny(ctx, 'set overrides', refusal);
     } else {
       const revoke = { id: 0, permissionKey: meta.key, effect: 'revoke' as const, reason: '', createdBy: '', expiresAt: null };
-      assertKeepsLastHolders(ctx, [{ userId: user.id, after: (now) => ({ ...now, overrides: [...now.overrides, revoke] }) }]);
+      assertKeepsLastHolders(ctx, 'set overrides', [{ userId: user.id, after: (now) => ({ ...now, overrides: [...now.overrides, revoke] }) }]);
     }
     subject = meta.key;
   }

@@ -16,17 +16,22 @@ export interface VersionChange {
   held: readonly { permissions: readonly string[]; channels: ChannelSettings }[];
   next: readonly string[];
   nextChannels: ChannelSettings;
+  /** The highest rank among the holders' roles (all their profiles, not just this one). */
+  holdersTopRank: number;
 }
 
 /**
  * mayApply: moving every holder of a profile to `next` (Save and apply, a rollback applied, Apply
  * to all holders). Holders of any older version may gain what `next` adds over theirs, so the actor
- * must be able to give all of it, channel levels included; and unless he manages profiles
- * account-wide, he must be able to manage every holder (mayManage: reach, rank, what they hold,
+ * must be able to give all of it, channel levels included; no holder may rank above him; and
+ * unless he manages profiles account-wide, he must be able to manage every holder (mayManage: reach, rank, what they hold,
  * what they manage). The refusals, empty when allowed; `holders` is read only when it matters.
  */
 export function applyRefusals(actor: Subject, change: VersionChange, holders: () => Iterable<Subject>): string[] {
   if (change.held.length === 0) return [];
+  // The rank rule holds for account-wide profile managers too: a deputy does not move an Admin.
+  if (change.holdersTopRank > actor.maxRank)
+    return [`"${change.profileName}" is held by users whose role ranks above yours; save it for new users only, or ask one of them to apply it.`];
   const added = new Set(change.held.flatMap((h) => diffKeys(h.permissions, change.next).added));
   const out = grantRefusals(actor, change.role, added, change.defaults);
   out.push(

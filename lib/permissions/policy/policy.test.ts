@@ -193,6 +193,7 @@ describe('agent managers on the LivePerson preset (the holes found from outside)
       held: [{ permissions: current, channels: role.channelDefaults }],
       next: current,
       nextChannels: role.channelDefaults,
+      holdersTopRank: role.rank,
     };
     const inGroup = person(catalog, 40, ['agent'], { groupId: SUPPORT });
     const outside = person(catalog, 41, ['agent'], { groupId: SALES });
@@ -206,6 +207,11 @@ describe('agent managers on the LivePerson preset (the holes found from outside)
       }),
     ).toEqual([]);
     // What an older version's holders would gain must be his to give.
+    // A holder ranked above him (an Admin holding this profile too) stops an account-wide profile manager as well.
+    const deputy = person(catalog, 2, ['admin']);
+    expect(applyRefusals({ ...deputy, maxRank: 2 }, { ...change, holdersTopRank: catalog.roleByKey.get('admin')!.rank }, () => []).join(' ')).toMatch(
+      /ranks above yours/,
+    );
     const gained = role.permissions.find((p) => !current.includes(p.key) && handOutRefusal(manager, p.key, false) !== null)!;
     expect(applyRefusals(manager, { ...change, next: [...current, gained.key] }, () => [inGroup])).not.toEqual([]);
   });
