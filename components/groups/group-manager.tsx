@@ -41,7 +41,10 @@ function ParentSelect({
 }
 
 /** The group tree with its editors: add, rename, move, enable or disable, delete when empty. */
-export function GroupManager({ groups, allowTop }: { groups: GroupNodeRow[]; allowTop: boolean }) {
+/** What the viewer may do here (display only: every action checks again). */
+type GroupVerbs = { create: boolean; edit: boolean; delete: boolean };
+
+export function GroupManager({ groups, allowTop, may }: { groups: GroupNodeRow[]; allowTop: boolean; may: GroupVerbs }) {
   const router = useRouter();
   const [message, setMessage] = useState<{ tone: 'error' | 'success'; text: string } | null>(null);
   const [name, setName] = useState('');
@@ -78,19 +81,21 @@ export function GroupManager({ groups, allowTop }: { groups: GroupNodeRow[]; all
   return (
     <div className="space-y-4">
       {message ? <Alert tone={message.tone}>{message.text}</Alert> : null}
-      <form
-        className="flex flex-wrap items-end gap-3 rounded-lg border border-slate-200 bg-white p-4"
-        onSubmit={(e) => {
-          e.preventDefault();
-          create.mutate();
-        }}
-      >
-        <TextField id="group-name" label="New group name" value={name} maxLength={100} onChange={(e) => setName(e.target.value)} />
-        <ParentSelect id="group-parent" groups={groups} value={parent} onChange={setParent} allowTop={allowTop} />
-        <Button type="submit" disabled={create.isPending}>
-          Add group
-        </Button>
-      </form>
+      {may.create ? (
+        <form
+          className="flex flex-wrap items-end gap-3 rounded-lg border border-slate-200 bg-white p-4"
+          onSubmit={(e) => {
+            e.preventDefault();
+            create.mutate();
+          }}
+        >
+          <TextField id="group-name" label="New group name" value={name} maxLength={100} onChange={(e) => setName(e.target.value)} />
+          <ParentSelect id="group-parent" groups={groups} value={parent} onChange={setParent} allowTop={allowTop} />
+          <Button type="submit" disabled={create.isPending}>
+            Add group
+          </Button>
+        </form>
+      ) : null}
       {groups.length === 0 ? (
         <p className="rounded-lg border border-dashed border-slate-300 bg-white p-8 text-center">No agent groups yet.</p>
       ) : (
@@ -105,15 +110,20 @@ export function GroupManager({ groups, allowTop }: { groups: GroupNodeRow[]; all
               <td className={cell}>{g.enabled ? 'Enabled' : 'Disabled'}</td>
               <td className={cell}>
                 <div className="flex gap-1">
-                  <Button
-                    variant="ghost"
-                    onClick={() => setEditing({ group: g, name: g.name, parent: g.parentId ? String(g.parentId) : '', enabled: g.enabled })}
-                  >
-                    Edit {g.name}
-                  </Button>
-                  <Button variant="ghost" onClick={() => setDeleting(g)}>
-                    Delete {g.name}
-                  </Button>
+                  {may.edit ? (
+                    <Button
+                      variant="ghost"
+                      onClick={() => setEditing({ group: g, name: g.name, parent: g.parentId ? String(g.parentId) : '', enabled: g.enabled })}
+                    >
+                      Edit {g.name}
+                    </Button>
+                  ) : null}
+                  {may.delete ? (
+                    <Button variant="ghost" onClick={() => setDeleting(g)}>
+                      Delete {g.name}
+                    </Button>
+                  ) : null}
+                  {!may.edit && !may.delete ? <span className="text-sm text-slate-500">View only</span> : null}
                 </div>
               </td>
             </tr>

@@ -37,6 +37,9 @@ export const USER_ADMIN: readonly ConsolePermission[] = [CONSOLE.manageUsersAndR
 export const ROLE_ADMIN: readonly ConsolePermission[] = [CONSOLE.manageUsersAndRoles, CONSOLE.manageRoles];
 export const SETTINGS_ADMIN: readonly ConsolePermission[] = [CONSOLE.manageUsersAndRoles, CONSOLE.manageGeneralSettings];
 
+/** Any of these lets its holder act on other users: account-wide, or in an agent manager's group structure. */
+export const USER_MANAGEMENT: readonly ConsolePermission[] = [...USER_ADMIN, CONSOLE.manageAgentUsersInGroup, CONSOLE.manageAgentManagerUsersInGroup];
+
 /** Any of these lets a user see the users list (an agent manager: only his subtree). */
 export const USER_LIST_PERMISSIONS: readonly ConsolePermission[] = [
   ...USER_ADMIN,

@@ -3,7 +3,7 @@ import Link from 'next/link';
 import { redirect } from 'next/navigation';
 import { getPrincipal } from '@/lib/auth/principal';
 import { DalError, listUsers, reachFor, userFilterOptions, userFormOptions, type UserFilterOptions, type UserPage } from '@/lib/dal';
-import { CONSOLE, USER_ADMIN } from '@/lib/permissions/console';
+import { CONSOLE, USER_ADMIN, USER_MANAGEMENT } from '@/lib/permissions/console';
 import { buttonClass } from '@/components/ui/button';
 import { firstValues, queryString } from '@/lib/search-params';
 import { NoAccess } from '@/components/shell/no-access';
@@ -38,7 +38,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
 
   const filtered = FILTER_KEYS.some((k) => params[k]);
   // Display only: createUser authorizes on its own.
-  const canAdd = reachFor(ctx, [...USER_ADMIN, CONSOLE.manageAgentUsersInGroup, CONSOLE.manageAgentManagerUsersInGroup], 'create') !== null;
+  const canAdd = reachFor(ctx, USER_MANAGEMENT, 'create') !== null;
   const bulk = canAdd ? userFormOptions({ ctx }) : null;
   const canExport = reachFor(ctx, [...USER_ADMIN, CONSOLE.exportUsersInGroup], 'view') !== null;
   const keep = Object.fromEntries(['q', 'role', 'profile', 'group', 'status', 'sort', 'dir', 'pageSize'].map((k) => [k, params[k]]));

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { getDb } from '@/db/client';
 import * as t from '@/db/schema';
 import { roleDefaults, type Catalog } from '@/lib/permissions/catalog';
-import { CONSOLE, USER_ADMIN, USER_LIST_PERMISSIONS } from '@/lib/permissions/console';
+import { CONSOLE, USER_LIST_PERMISSIONS, USER_MANAGEMENT } from '@/lib/permissions/console';
 import { effectivePermissions, type ChannelExplanation, type EffectivePermissions, type Explanation } from '@/lib/permissions/effective';
 import { grantRefusals, levelRefusals, levelsOf, roleRefusal } from '@/lib/permissions/policy';
 import { hasPassword } from '@/lib/auth/password';
@@ -136,7 +136,7 @@ export function profileGrants(ctx: Principal, profile: { id: number; roleKey: st
   return { permissions, refusals };
 }
 
-export const MANAGE_USER_PERMISSIONS = [...USER_ADMIN, CONSOLE.manageAgentUsersInGroup, CONSOLE.manageAgentManagerUsersInGroup];
+export const MANAGE_USER_PERMISSIONS = USER_MANAGEMENT;
 
 /**
  * Inside a write: the user changed (his profiles, group…). The row version is bumped in SQL, from

@@ -1,10 +1,7 @@
-import { CONSOLE, USER_ADMIN } from '../console';
+import { USER_MANAGEMENT } from '../console';
 import { roleRefusal } from './assign';
 import { guardedPermissions } from './last-holder';
 import { holds, holdsOrCovers, managesUsersAccountWide, reachOfAny, type Subject } from './subject';
-
-/** Permissions that let their holder act on other users. */
-const USER_MANAGEMENT: readonly string[] = [...USER_ADMIN, CONSOLE.manageAgentUsersInGroup, CONSOLE.manageAgentManagerUsersInGroup];
 
 /** Does `s` reach a user who is a member of `groupId`, by any user-management permission? */
 export function reachesMember(s: Subject, groupId: number | null): boolean {

@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { pagePrincipal } from '@/lib/auth/principal';
 import { DalError, getUserAccess, getUserDetails, holds, listOverrides, reachFor, reachOfAny, userFormOptions } from '@/lib/dal';
-import { CONSOLE, USER_ADMIN } from '@/lib/permissions/console';
+import { CONSOLE, USER_ADMIN, USER_MANAGEMENT } from '@/lib/permissions/console';
 import { readForPage } from '@/components/shell/dal-page';
 import { EffectivePermissions } from '@/components/users/effective-permissions';
 import { UserProfiles } from '@/components/users/user-profiles';
@@ -36,7 +36,9 @@ export default async function UserPage({
   // Outside the actor's reach a user does not exist: the same 404 as for an unknown id.
   const { data: access, fallback } = readForPage('users', () => getUserAccess({ ctx, input: { id } }));
   if (fallback) return fallback;
-  const details = manageable(() => getUserDetails({ ctx, input: { id } }));
+  // Display only (every verb checks again): without the right to edit users (Aivo's "Users: edit"), no editing controls.
+  const canEdit = reachFor(ctx, USER_MANAGEMENT, 'edit') !== null;
+  const details = canEdit ? manageable(() => getUserDetails({ ctx, input: { id } })) : null;
   const options = details ? manageable(() => userFormOptions({ ctx })) : null;
   const overrides = details ? manageable(() => listOverrides({ ctx, input: { userId: id } })) : null;
   const { user } = access;
