@@ -1,6 +1,6 @@
 import 'server-only';
 import { and, asc, desc, eq, gte, inArray, isNull, lt, lte, max, or, sql, type SQL } from 'drizzle-orm';
-import { stringify } from 'csv-stringify/sync';
+import { writeCsv } from '@/lib/csv';
 import { getDb } from '@/db/client';
 import * as t from '@/db/schema';
 import { CONSOLE } from '@/lib/permissions/console';
@@ -366,7 +366,7 @@ export function exportAuditCsv({ ctx, input }: { ctx: Principal; input: unknown 
     async pull(controller) {
       if (!started) {
         started = true;
-        controller.enqueue(encoder.encode(stringify([], { header: true, columns: CSV_COLUMNS })));
+        controller.enqueue(encoder.encode(writeCsv([], { header: true, columns: CSV_COLUMNS })));
         return;
       }
       // A page may come back empty (a bounded search step): go on, letting other requests run in between.
@@ -386,7 +386,7 @@ export function exportAuditCsv({ ctx, input }: { ctx: Principal; input: unknown 
             json(r.before),
             json(r.after),
           ]);
-          controller.enqueue(encoder.encode(stringify(records)));
+          controller.enqueue(encoder.encode(writeCsv(records)));
         }
         if (page.next === null) return controller.close();
         if (page.rows.length) return;

@@ -2,7 +2,7 @@ import 'server-only';
 import { eq, sql } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import * as t from '@/db/schema';
-import { stringify } from 'csv-stringify/sync';
+import { writeCsv } from '@/lib/csv';
 import { CONSOLE, USER_ADMIN } from '@/lib/permissions/console';
 import { CSV_LIST_SEPARATOR, listUsersInput, USER_CSV_COLUMNS } from '@/lib/schemas/users';
 import { authorize } from '../authorize';
@@ -76,7 +76,7 @@ export function exportUsersCsv({ ctx, input }: { ctx: Principal; input: unknown 
   const profilesOf = byUser(profiles);
   const skillsOf = byUser(skills);
   const alias = pseudonymizer(ctx);
-  return stringify(
+  return writeCsv(
     users.map((u) => {
       const hide = alias !== null && u.id !== ctx.userId;
       return [

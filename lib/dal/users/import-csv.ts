@@ -1,5 +1,6 @@
 import 'server-only';
 import { parse } from 'csv-parse/sync';
+import { readCsvCell } from '@/lib/csv';
 import { getDb } from '@/db/client';
 import * as t from '@/db/schema';
 import { CSV_LIST_SEPARATOR, MAX_IMPORT_ROWS, USER_CSV_REQUIRED, USER_IMPORT_COLUMNS, type UserImportColumn } from '@/lib/schemas/users';
@@ -31,7 +32,8 @@ export interface CsvFile {
 export function readCsv(csv: string): CsvFile {
   let records: string[][];
   try {
-    records = parse(csv, { bom: true, relax_column_count: true }) as string[][];
+    // A cell the export escaped against formula injection reads back as the text it was.
+    records = (parse(csv, { bom: true, relax_column_count: true }) as string[][]).map((r) => r.map(readCsvCell));
   } catch (error) {
     const message = error instanceof Error ? error.message : 'unreadable';
     throw new DalError('invalid', `The file is not valid CSV: ${message}`, { csv: [message] });

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { eq } from 'drizzle-orm';
+import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import type { DB } from '@/db/client';
 import * as t from '@/db/schema';
@@ -327,6 +328,24 @@ describe('importUsers', () => {
     const ambiguous = await run('admin', [agentRow('amb.one', { Group: 'Tier 1' })], true);
     expect(problemsOf(ambiguous)).toEqual(['row 2 Group: "Tier 1" names 2 groups; write its path, like "Support / Tier 1" or "Sales / Tier 1".']);
     expect((await run('admin', [agentRow('amb.two', { Group: 'sales / tier 1' })], true)).problemCount).toBe(0);
+  });
+});
+
+describe('formula injection', () => {
+  it('a name that is a spreadsheet formula reaches the export as text, and the export re-imports it as it was', async () => {
+    const admin = principalOf(db, 'admin');
+    const formula = '=HYPERLINK("http://evil.example","open")';
+    const report = await run('admin', [agentRow('inj.one', { Name: formula, Nickname: '@nick', Group: 'Support / Tier 1' })]);
+    expect(problemsOf(report)).toEqual([]);
+    expect(report.applied).toBe(true);
+    const exported = exportUsersCsv({ ctx: admin, input: { q: 'inj.' } });
+    const row = (parse(exported) as string[][])[1]!;
+    expect(row[USER_CSV_COLUMNS.indexOf('Name')]).toBe(`'${formula}`);
+    expect(row[USER_CSV_COLUMNS.indexOf('Nickname')]).toBe("'@nick");
+    expect(row.every((cell) => !/^[=+\-@\t\r]/.test(cell))).toBe(true);
+    const again = await importUsers({ ctx: admin, input: { csv: exported.replaceAll('inj.', 'inj2.'), preview: false } });
+    expect(again.applied).toBe(true);
+    expect(userByLogin(db, 'inj2.one')).toMatchObject({ name: formula, nickname: '@nick' });
   });
 });
 
