@@ -1,6 +1,9 @@
 import { z } from 'zod';
-import { loginNameSchema, passwordSchema, USER_SORTS } from '@/lib/schemas/users';
-import { channelLevels, profileName, saveMode } from '@/lib/schemas/profiles';
+import { addOverrideInput, createUserInput, USER_SORTS, userSkills } from '@/lib/schemas/users';
+import { createProfileInput, profileDescription, profileNote, saveMode, saveProfileInput } from '@/lib/schemas/profiles';
+import { createRoleInput, roleDescription, updateRoleInput } from '@/lib/schemas/roles';
+import { createGroupInput, updateGroupInput } from '@/lib/schemas/groups';
+import { createSkillInput } from '@/lib/schemas/skills';
 import { LEVELS } from '@/lib/permissions/channels';
 import { defaultStateSchema } from '@/lib/permissions/catalog-schema';
 import { ERROR_CODES } from './error-codes';
@@ -10,6 +13,11 @@ import { authorizeInput, DECISION_REASONS } from '@/lib/schemas/decisions';
  * The API's request and response bodies. The route handlers validate requests with them, the
  * response mappers are typed by them, and /api/v1/openapi.json is generated from them: one
  * definition, so the document cannot drift from what the server does.
+ *
+ * A request body is derived from its entity's input schema in lib/schemas wherever a field has the
+ * same rule there: one rule, and one message, for the console and the API. A field stays the API's
+ * own where the console's rule reads form text (coercing "12" to 12, "" to null) or fills a
+ * default: the API takes JSON as it is, and leaves out what a PATCH does not change.
  */
 export const requestSchemas = z.registry<{ id: string; description?: string }>();
 export const responseSchemas = z.registry<{ id: string; description?: string }>();
@@ -21,6 +29,8 @@ const id = z.number().int().positive();
 const isoTime = z.iso.datetime({ offset: true });
 const level = z.enum(LEVELS);
 const permissionKey = z.string().min(1).max(200);
+/** The API names each key (no empty ones); the dal checks them against the catalog. */
+const permissionList = z.array(permissionKey).max(1000);
 
 // ---------------------------------------------------------------------------------------------
 // Errors
@@ -98,19 +108,18 @@ export const listUsersQuery = z.strictObject({
 
 const userWritable = {
   email: z.email().max(254),
-  name: z.string().trim().min(1).max(200),
-  nickname: z.string().trim().min(1).max(100),
+  name: createUserInput.shape.name,
+  nickname: createUserInput.shape.nickname,
   groupId: id.nullable(),
   managedGroupIds: z.array(id).max(100),
   maxChats: z.number().int().positive().max(1000).nullable(),
-  skills: z.array(z.string().trim().min(1).max(100)).max(100),
+  skills: userSkills,
 };
+const credentials = createUserInput.pick({ loginName: true, password: true });
 
 export const CreateUser = request(
   'CreateUser',
-  z.strictObject({
-    loginName: loginNameSchema,
-    password: passwordSchema,
+  credentials.extend({
     ...userWritable,
     groupId: userWritable.groupId.optional(),
     managedGroupIds: userWritable.managedGroupIds.optional(),
@@ -122,10 +131,7 @@ export const CreateUser = request(
 
 export const UpdateUser = request(
   'UpdateUser',
-  z
-    .strictObject({ loginName: loginNameSchema, password: passwordSchema, ...userWritable })
-    .partial()
-    .describe('Only the fields to change. Profiles, overrides and status have their own operations.'),
+  credentials.extend(userWritable).partial().describe('Only the fields to change. Profiles, overrides and status have their own operations.'),
 );
 
 export const AssignProfile = request('AssignProfile', z.strictObject({ profileId: id }));
@@ -149,11 +155,9 @@ export const OverrideList = response('OverrideList', z.strictObject({ data: z.ar
 
 export const CreateOverride = request(
   'CreateOverride',
-  z.strictObject({
-    effect: z.enum(['grant', 'revoke', 'level']),
-    permissionKey: permissionKey.describe('The permission, or for a "level" override the channel.'),
+  addOverrideInput.pick({ effect: true, permissionKey: true, level: true, reason: true, expiresAt: true }).extend({
+    permissionKey: addOverrideInput.shape.permissionKey.describe('The permission, or for a "level" override the channel.'),
     level: level.optional().describe('For a "level" override: the level it sets.'),
-    reason: z.string().trim().min(1).max(500),
     expiresAt: isoTime.nullable().optional(),
   }),
 );
@@ -255,25 +259,19 @@ export const listProfilesQuery = z.strictObject({ role: z.string().max(100).opti
 
 export const CreateProfile = request(
   'CreateProfile',
-  z.strictObject({
-    roleKey: z.string().min(1).max(100),
-    name: profileName,
-    description: z.string().max(2000).optional(),
-    permissions: z.array(permissionKey).max(1000).optional().describe("Defaults to the role's defaults."),
-    channels: channelLevels.optional(),
+  createProfileInput.omit({ note: true }).extend({
+    description: profileDescription.optional(),
+    permissions: permissionList.optional().describe("Defaults to the role's defaults."),
   }),
 );
 
 export const UpdateProfile = request(
   'UpdateProfile',
-  z.strictObject({
-    name: profileName.optional(),
-    description: z.string().max(2000).optional(),
-    permissions: z.array(permissionKey).max(1000).optional(),
-    channels: channelLevels.optional(),
-    note: z.string().max(500).optional(),
-    mode: saveMode.describe('"apply" moves every holder to the new version; "new-users" leaves current holders on theirs.'),
-  }),
+  saveProfileInput
+    .pick({ name: true, description: true, permissions: true, channels: true, note: true })
+    .extend({ description: profileDescription, permissions: permissionList, note: profileNote })
+    .partial()
+    .extend({ mode: saveMode.describe('"apply" moves every holder to the new version; "new-users" leaves current holders on theirs.') }),
 );
 
 // ---------------------------------------------------------------------------------------------
@@ -296,25 +294,24 @@ export const Role = response(
 );
 export const RoleList = response('RoleList', z.strictObject({ data: z.array(Role) }));
 
+/** JSON numbers only: the console's rank comes from a form and is coerced. */
+const roleRank = z.number().int().min(1);
+
 export const CreateRole = request(
   'CreateRole',
-  z.strictObject({
-    baseRoleKey: z.string().min(1).max(100),
-    name: z.string().trim().min(1).max(200),
-    description: z.string().max(2000).optional(),
-    rank: z.number().int().min(1),
-    defaults: z.array(permissionKey).max(1000).optional().describe("Defaults to the base role's defaults."),
+  createRoleInput.extend({
+    description: roleDescription.optional(),
+    rank: roleRank,
+    defaults: permissionList.optional().describe("Defaults to the base role's defaults."),
   }),
 );
 export const UpdateRole = request(
   'UpdateRole',
-  z.strictObject({
-    name: z.string().trim().min(1).max(200).optional(),
-    description: z.string().max(2000).optional(),
-    rank: z.number().int().min(1).optional(),
-    defaults: z.array(permissionKey).max(1000).optional(),
-    mode: saveMode,
-  }),
+  updateRoleInput
+    .pick({ name: true, description: true, rank: true, defaults: true })
+    .extend({ description: roleDescription, rank: roleRank, defaults: permissionList })
+    .partial()
+    .extend({ mode: saveMode }),
 );
 
 export const Group = response(
@@ -322,15 +319,12 @@ export const Group = response(
   z.strictObject({ id, name: z.string(), parentId: id.nullable(), enabled: z.boolean(), members: z.number().int().min(0), managers: z.array(z.string()) }),
 );
 export const GroupList = response('GroupList', z.strictObject({ data: z.array(Group) }));
-export const CreateGroup = request('CreateGroup', z.strictObject({ name: z.string().trim().min(1).max(100), parentId: id.nullable().optional() }));
-export const UpdateGroup = request(
-  'UpdateGroup',
-  z.strictObject({ name: z.string().trim().min(1).max(100).optional(), parentId: id.nullable().optional(), enabled: z.boolean().optional() }),
-);
+export const CreateGroup = request('CreateGroup', createGroupInput.extend({ parentId: id.nullable().optional() }));
+export const UpdateGroup = request('UpdateGroup', updateGroupInput.omit({ id: true, rowVersion: true }).extend({ parentId: id.nullable() }).partial());
 
 export const Skill = response('Skill', z.strictObject({ id, name: z.string(), agents: z.number().int().min(0) }));
 export const SkillList = response('SkillList', z.strictObject({ data: z.array(Skill) }));
-export const SkillInput = request('SkillInput', z.strictObject({ name: z.string().trim().min(1).max(100) }));
+export const SkillInput = request('SkillInput', createSkillInput);
 export const deleteSkillQuery = z.strictObject({
   removeFromAgents: z.enum(['true', 'false']).optional().describe('Confirms removing a skill agents hold from them.'),
 });

@@ -3,12 +3,12 @@ import type { Verb } from '@/lib/permissions/policy';
 import { createHash, randomBytes } from 'node:crypto';
 import { and, asc, desc, eq, gt, isNull } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
-import { z } from 'zod';
 import { getDb } from '@/db/client';
 import * as t from '@/db/schema';
 import { CONSOLE, VIEW_API_KEYS } from '@/lib/permissions/console';
 import { handOutRefusal } from '@/lib/permissions/policy';
 import { effectivePermissions } from '@/lib/permissions/effective';
+import { createApiKeyInput, revokeApiKeyInput } from '@/lib/schemas/api-keys';
 import { writeAudit } from './audit';
 import { authorize, deny, recordDeniedAttempt } from './authorize';
 import { DalError, parseInput } from './errors';
@@ -23,25 +23,7 @@ const KEY_READERS = [CONSOLE.manageApiKeys, VIEW_API_KEYS];
 
 /** `sb_` + 8 hex characters shown in lists + `_` + 256 random bits. */
 const TOKEN = /^sb_([0-9a-f]{8})_([A-Za-z0-9_-]{43})$/;
-export const MAX_RATE_LIMIT = 100_000;
-
-export const createApiKeyInput = z.strictObject({
-  name: z.string({ error: 'Name is required' }).trim().min(1, 'Name is required').max(100, 'Name is too long (at most 100 characters)'),
-  userId: z.coerce.number({ error: 'User is required' }).int('User must be a whole number').positive('User is required'),
-  permissions: z
-    .array(z.string().max(200, 'Unknown permission'), { error: 'Permissions must be a list of permission keys' })
-    .min(1, 'Choose at least one permission')
-    .max(1000, 'Too many permissions'),
-  expiresAt: z.preprocess((v) => (v === '' || v === undefined ? null : v), z.coerce.date({ error: 'Expiry must be a date' }).nullable()),
-  rateLimitPerMinute: z.coerce
-    .number({ error: 'Rate limit must be a number' })
-    .int('Rate limit must be a whole number')
-    .min(1, 'Rate limit is at least 1 request a minute')
-    .max(MAX_RATE_LIMIT, `Rate limit is at most ${MAX_RATE_LIMIT.toLocaleString('en')} requests a minute`)
-    .default(600),
-});
-
-const revokeApiKeyInput = z.strictObject({ id: z.coerce.number({ error: 'Key is required' }).int().positive('Key is required') });
+export { MAX_RATE_LIMIT } from '@/lib/schemas/api-keys';
 
 export const hashApiKey = (token: string) => createHash('sha256').update(token).digest('hex');
 

@@ -1,33 +1,16 @@
 import 'server-only';
 import { and, eq, sql } from 'drizzle-orm';
-import { z } from 'zod';
 import { getDb } from '@/db/client';
 import * as t from '@/db/schema';
 import { CONSOLE } from '@/lib/permissions/console';
 import { subtreeIds } from '@/lib/permissions/scope';
+import { createGroupInput, deleteGroupInput, updateGroupInput } from '@/lib/schemas/groups';
+import { createSkillInput, deleteSkillInput, renameSkillInput } from '@/lib/schemas/skills';
 import { writeAudit } from './audit';
 import { authorize, deny, type Scope } from './authorize';
 import { DalError, parseInput } from './errors';
 import type { Principal } from './principal';
 import { writeTransaction, type Tx } from './tx';
-
-const id = (label: string) =>
-  z.coerce
-    .number({ error: `${label} must be a number` })
-    .int()
-    .positive(`${label} is required`);
-const groupName = z.string({ error: 'Name is required' }).trim().min(1, 'Name is required').max(100, 'Name is too long (at most 100 characters)');
-const parentId = z.preprocess((v) => (v === '' || v === undefined ? null : v), id('Parent group').nullable());
-
-const createGroupInput = z.strictObject({ name: groupName, parentId });
-const updateGroupInput = z.strictObject({
-  id: id('Group'),
-  rowVersion: z.number().int().min(1),
-  name: groupName,
-  parentId,
-  enabled: z.boolean({ error: 'Enabled must be true or false' }),
-});
-const deleteGroupInput = z.strictObject({ id: id('Group'), rowVersion: z.number().int().min(1) });
 
 function allGroups() {
   return getDb().select().from(t.groups).all();
@@ -155,8 +138,6 @@ export function deleteGroup({ ctx, input }: { ctx: Principal; input: unknown }):
 // ---------------------------------------------------------------------------------------------
 // Skills: account-wide names; deleting one held by agents needs a confirmation that removes it.
 
-const skillName = z.string({ error: 'Name is required' }).trim().min(1, 'Name is required').max(100, 'Name is too long (at most 100 characters)');
-
 function assertSkillNameFree(name: string, exceptId?: number) {
   const clash = getDb()
     .select({ id: t.skills.id })
@@ -181,7 +162,7 @@ function assertHoldersInScope(ctx: Principal, scope: Extract<Scope, { kind: 'gro
 
 export function createSkill({ ctx, input }: { ctx: Principal; input: unknown }): { id: number } {
   authorize(ctx, 'create skills', [CONSOLE.manageSkills], 'create');
-  const data = parseInput(z.strictObject({ name: skillName }), input);
+  const data = parseInput(createSkillInput, input);
   assertSkillNameFree(data.name);
   return writeTransaction(ctx, (tx) => {
     const row = tx.insert(t.skills).values({ name: data.name }).returning().get();
@@ -189,9 +170,6 @@ export function createSkill({ ctx, input }: { ctx: Principal; input: unknown }):
     return { value: { id: row.id }, audited };
   });
 }
-
-/** Skills had no version check in the console; the API names the version it read (If-Match). */
-const optionalVersion = z.number({ error: 'Version must be a number' }).int().min(1).optional();
 
 function assertSkillVersion(tx: Tx, skill: { id: number; name: string }, expected: number | undefined) {
   if (expected === undefined) return;
@@ -201,7 +179,7 @@ function assertSkillVersion(tx: Tx, skill: { id: number; name: string }, expecte
 
 export function renameSkill({ ctx, input }: { ctx: Principal; input: unknown }): { id: number } {
   const scope = authorize(ctx, 'rename skills', [CONSOLE.manageSkills], 'edit');
-  const data = parseInput(z.strictObject({ id: id('Skill'), name: skillName, rowVersion: optionalVersion }), input);
+  const data = parseInput(renameSkillInput, input);
   const skill = getDb().select().from(t.skills).where(eq(t.skills.id, data.id)).get();
   if (!skill) throw new DalError('not-found', 'There is no such skill.');
   if (scope.kind === 'groups') assertHoldersInScope(ctx, scope, skill, 'rename skills');
@@ -226,7 +204,7 @@ export function renameSkill({ ctx, input }: { ctx: Principal; input: unknown }):
 
 export function deleteSkill({ ctx, input }: { ctx: Principal; input: unknown }): { id: number; removedFrom: string[] } {
   const scope = authorize(ctx, 'delete skills', [CONSOLE.manageSkills], 'delete');
-  const data = parseInput(z.strictObject({ id: id('Skill'), removeFromAgents: z.boolean().default(false), rowVersion: optionalVersion }), input);
+  const data = parseInput(deleteSkillInput, input);
   const skill = getDb().select().from(t.skills).where(eq(t.skills.id, data.id)).get();
   if (!skill) throw new DalError('not-found', 'There is no such skill.');
   // The holders are read, checked against his reach and removed under the write lock: an agent

@@ -1,9 +1,9 @@
 import 'server-only';
 import { eq } from 'drizzle-orm';
-import { z } from 'zod';
 import { getDb } from '@/db/client';
 import * as t from '@/db/schema';
 import { SETTINGS_ADMIN } from '@/lib/permissions/console';
+import { setAccountFeatureInput } from '@/lib/schemas/settings';
 import { authorize, deny } from './authorize';
 import { NOTHING_CHANGED, writeAudit } from './audit';
 import { DalError, parseInput } from './errors';
@@ -51,12 +51,6 @@ export function listAccountFeatures({ ctx }: { ctx: Principal }): AccountFeature
     };
   });
 }
-
-export const setAccountFeatureInput = z.strictObject({
-  key: z.string().min(1, 'Feature is required').max(100, 'Feature is too long'),
-  enabled: z.boolean({ error: 'Enabled must be true or false' }),
-  rowVersion: z.number({ error: 'Version is required' }).int().min(0),
-});
 
 export function setAccountFeature({ ctx, input }: { ctx: Principal; input: unknown }): AccountFeatureRow {
   const scope = authorize(ctx, 'change account settings', SETTINGS_PERMISSIONS, 'edit');

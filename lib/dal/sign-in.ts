@@ -1,20 +1,15 @@
 import 'server-only';
 import crypto from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
-import { z } from 'zod';
 import { getDb } from '@/db/client';
 import * as t from '@/db/schema';
 import { dummyPasswordHash, hasPassword, verifyPassword } from '@/lib/auth/password';
+import { signInInput } from '@/lib/schemas/sign-in';
 import { parseInput } from './errors';
 
 /** After this many failures in a row, a login name is locked for LOCK_MS. */
 export const MAX_FAILURES = 5;
 export const LOCK_MS = 5 * 60_000;
-
-export const signInInput = z.object({
-  loginName: z.string({ error: 'Login name is required' }).trim().min(1, 'Login name is required').max(200, 'Login name is too long (at most 200 characters)'),
-  password: z.string({ error: 'Password is required' }).min(1, 'Password is required').max(1000, 'Password is too long (at most 1000 characters)'),
-});
 
 export type SignInResult = { ok: true; userId: number; sessionVersion: number; device: string } | { ok: false; reason: 'wrong-credentials' | 'locked' };
 

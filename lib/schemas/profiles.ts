@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { permissionKeys, requiredName } from './fields';
 
 const id = (label: string) =>
   z.coerce
@@ -6,13 +7,13 @@ const id = (label: string) =>
     .int(`${label} must be a whole number`)
     .positive(`${label} is required`);
 
-export const profileName = z.string({ error: 'Name is required' }).trim().min(1, 'Name is required').max(200, 'Name is too long (at most 200 characters)');
+export const profileName = requiredName(200);
 
-const description = z.string({ error: 'Description must be text' }).trim().max(2000, 'Description is too long (at most 2000 characters)').default('');
-const note = z.string({ error: 'Note must be text' }).trim().max(500, 'Note is too long (at most 500 characters)').default('');
-const permissionKeys = z
-  .array(z.string().max(200, 'Unknown permission'), { error: 'Permissions must be a list of permission keys' })
-  .max(1000, 'Too many permissions');
+/** Description and note without their defaults: the API leaves out what it does not change. */
+export const profileDescription = z.string({ error: 'Description must be text' }).trim().max(2000, 'Description is too long (at most 2000 characters)');
+export const profileNote = z.string({ error: 'Note must be text' }).trim().max(500, 'Note is too long (at most 500 characters)');
+const description = profileDescription.default('');
+const note = profileNote.default('');
 
 /** Channel levels a version sets, by channel key; a sub-channel left out follows its main channel. */
 export const channelLevels = z.record(

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { optionalExpiry, requiredName } from './fields';
 
 /** Text a person types into a filter: trimmed, bounded, never control characters. */
 export const filterText = (label: string, max: number) =>
@@ -53,10 +54,12 @@ export const passwordSchema = z
   .min(8, 'Password must be at least 8 characters')
   .max(200, 'Password is too long (at most 200 characters)');
 const skillName = z.string().trim().min(1, 'A skill name is empty').max(100, 'A skill name is too long (at most 100 characters)');
+/** Without its default: the API leaves out what it does not change. */
+export const userSkills = z.array(skillName, { error: 'Skills must be a list' }).max(100, 'Too many skills');
 
 const userFields = {
   email: z.string({ error: 'Email is required' }).trim().max(254, 'Email is too long').pipe(z.email('Email is not a valid address')),
-  name: z.string({ error: 'Name is required' }).trim().min(1, 'Name is required').max(200, 'Name is too long (at most 200 characters)'),
+  name: requiredName(200),
   nickname: z.string({ error: 'Nickname is required' }).trim().min(1, 'Nickname is required').max(100, 'Nickname is too long (at most 100 characters)'),
   groupId: optionalGroup,
   managedGroupIds: z.array(id('Managed group'), { error: 'Managed groups must be a list' }).max(100, 'Too many managed groups').default([]),
@@ -69,7 +72,7 @@ const userFields = {
       .max(1000, 'Max chats is at most 1000')
       .nullable(),
   ),
-  skills: z.array(skillName, { error: 'Skills must be a list' }).max(100, 'Too many skills').default([]),
+  skills: userSkills.default([]),
 };
 
 export const createUserInput = z.strictObject({
@@ -93,6 +96,52 @@ export const userStatusInput = z.strictObject({
   status: z.enum(['active', 'deactivated'], { error: 'Status must be active or deactivated' }),
 });
 
+/** A user id with a message for each way it can be wrong (the access page and profile assignment). */
+const userId = z.coerce.number({ error: 'User is required' }).int('User must be a whole number').positive('User is required');
+/** A user id whose only message of its own is "User is required" (the one-field changes). */
+const userRef = z.coerce.number().int().positive('User is required');
+
+export const userIdInput = z.strictObject({ id: userId });
+
+export const assignProfileInput = z.strictObject({
+  userId,
+  profileId: z.coerce.number({ error: 'Profile is required' }).int().positive('Profile is required'),
+});
+
+export const unassignProfileInput = z.strictObject({ userId, roleKey: z.string().min(1, 'Role is required').max(100, 'Role is too long') });
+
+export const userDetailsInput = z.object({ id: userRef });
+
+export const deleteUserInput = z.strictObject({ id: userRef, rowVersion: z.number().int().min(1) });
+
+export const moveUserInput = z.strictObject({ userId: userRef, groupId: z.coerce.number().int().positive('Group is required') });
+
+export const addSkillToUserInput = z.strictObject({
+  userId: userRef,
+  skill: z.string().trim().min(1, 'Skill is required').max(100, 'Skill is too long'),
+});
+
+export const BULK_LIMIT = 500;
+
+export const bulkUsersInput = z.strictObject({
+  userIds: z
+    .array(z.coerce.number().int().positive(), { error: 'Select users first' })
+    .min(1, 'Select users first')
+    .max(BULK_LIMIT, `At most ${BULK_LIMIT} users at once`),
+  action: z.discriminatedUnion(
+    'kind',
+    [
+      z.strictObject({ kind: z.literal('assign-profile'), profileId: z.coerce.number().int().positive('Choose a profile') }),
+      z.strictObject({ kind: z.literal('move-group'), groupId: z.coerce.number().int().positive('Choose a group') }),
+      z.strictObject({ kind: z.literal('add-skill'), skill: z.string().trim().min(1, 'Choose a skill').max(100, 'Skill is too long') }),
+      z.strictObject({ kind: z.literal('deactivate') }),
+    ],
+    { error: 'Choose an action' },
+  ),
+});
+
+export const listOverridesInput = z.object({ userId: userRef });
+
 export const addOverrideInput = z.strictObject({
   userId: id('User'),
   permissionKey: z.string({ error: 'Permission is required' }).min(1, 'Permission is required').max(200, 'Unknown permission'),
@@ -105,8 +154,10 @@ export const addOverrideInput = z.strictObject({
       .optional(),
   ),
   reason: z.string({ error: 'Reason is required' }).trim().min(1, 'Reason is required').max(500, 'Reason is too long (at most 500 characters)'),
-  expiresAt: z.preprocess((v) => (v === '' || v === undefined ? null : v), z.coerce.date({ error: 'Expiry must be a date' }).nullable()),
+  expiresAt: optionalExpiry,
 });
+
+export const removeOverrideInput = z.strictObject({ id: z.coerce.number().int().positive('Override is required') });
 
 /**
  * The users CSV: what "Export CSV" writes and "Import users" reads, so an export re-imports. Roles

@@ -3,7 +3,7 @@
 import { AuthError, CredentialsSignin } from 'next-auth';
 import { signIn } from '@/lib/auth';
 import { fieldErrorsOf } from '@/lib/dal/errors';
-import { signInInput } from '@/lib/dal/sign-in';
+import { signInInput } from '@/lib/schemas/sign-in';
 
 export interface SignInState {
   error?: string;

@@ -1,14 +1,14 @@
 import 'server-only';
 import { and, eq } from 'drizzle-orm';
-import { z } from 'zod';
 import { getDb } from '@/db/client';
 import * as t from '@/db/schema';
 import { roleDefaults, type Role } from '@/lib/permissions/catalog';
 import { grantRefusals, isExclusive, maxCustomRoleRank } from '@/lib/permissions/policy';
+import { roleEditorInput } from '@/lib/schemas/roles';
 import { DalError, parseInput } from '../errors';
 import { enabledFeatures, type Principal } from '../principal';
 import type { ProfilePermissionRow } from '../profiles/read';
-import { builtInBase, requireRoles, roleKey, usage } from './shared';
+import { builtInBase, requireRoles, usage } from './shared';
 
 export interface RoleSummary {
   key: string;
@@ -85,7 +85,7 @@ function editorRows(ctx: Principal, base: Role, baseDefaults: Set<string>): Prof
 /** What the role editor needs: a new role from `baseRoleKey`, or an existing custom role. */
 export function getRoleEditor({ ctx, input }: { ctx: Principal; input: unknown }): RoleEditorData {
   requireRoles(ctx, 'edit roles', 'edit');
-  const data = parseInput(z.object({ key: roleKey.optional(), baseRoleKey: roleKey.optional() }), input);
+  const data = parseInput(roleEditorInput, input);
   const role = data.key ? ctx.catalog.roleByKey.get(data.key) : undefined;
   if (data.key && (!role || role.builtIn)) throw new DalError('not-found', 'There is no such custom role; built-in roles cannot be edited.');
   const base = builtInBase(ctx, role?.baseRoleKey ?? data.baseRoleKey ?? '');

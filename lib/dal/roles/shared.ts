@@ -1,7 +1,6 @@
 import 'server-only';
 import type { Verb } from '@/lib/permissions/policy';
 import { eq } from 'drizzle-orm';
-import { z } from 'zod';
 import { getDb } from '@/db/client';
 import * as t from '@/db/schema';
 import type { Role } from '@/lib/permissions/catalog';
@@ -11,7 +10,6 @@ import { DalError } from '../errors';
 import type { Principal } from '../principal';
 
 const ROLE_PERMISSIONS = ROLE_ADMIN;
-export const roleKey = z.string({ error: 'Role is required' }).min(1, 'Role is required').max(100, 'Role is too long');
 
 export function requireRoles(ctx: Principal, action: string, verb: Verb) {
   const scope = authorize(ctx, action, ROLE_PERMISSIONS, verb);

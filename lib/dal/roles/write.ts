@@ -1,10 +1,10 @@
 import 'server-only';
 import { and, eq, ne, sql } from 'drizzle-orm';
-import { z } from 'zod';
 import { getDb } from '@/db/client';
 import * as t from '@/db/schema';
 import { roleDefaults, type Role } from '@/lib/permissions/catalog';
 import { grantRefusals, maxCustomRoleRank, roleRankRefusal } from '@/lib/permissions/policy';
+import { createRoleInput, deleteRoleInput, previewRoleInput, updateRoleInput } from '@/lib/schemas/roles';
 import { diffKeys, profileProblems } from '@/lib/permissions/profile-rules';
 import { writeAudit } from '../audit';
 import { deny } from '../authorize';
@@ -15,17 +15,7 @@ import { assertMayGrantChannels } from '../profiles/shared';
 import { appendVersion } from '../profiles/write';
 import { writeTransaction } from '../tx';
 import { getRoleEditor } from './read';
-import { builtInBase, requireRoles, roleKey, usage } from './shared';
-
-const name = z.string({ error: 'Name is required' }).trim().min(1, 'Name is required').max(200, 'Name is too long (at most 200 characters)');
-const description = z.string().trim().max(2000, 'Description is too long (at most 2000 characters)').default('');
-const defaults = z.array(z.string().max(200), { error: 'Defaults must be a list of permission keys' }).max(1000);
-const rank = z.coerce.number({ error: 'Rank must be a number' }).int('Rank must be a whole number').min(1, 'Rank must be at least 1');
-const mode = z.enum(['apply', 'new-users'], { error: 'Mode must be "apply" or "new-users"' });
-
-const createRoleInput = z.strictObject({ baseRoleKey: roleKey, name, description, rank, defaults });
-const updateRoleInput = z.strictObject({ key: roleKey, rowVersion: z.number().int().min(1), name, description, rank, defaults, mode });
-const deleteRoleInput = z.strictObject({ key: roleKey, rowVersion: z.number().int().min(1) });
+import { builtInBase, requireRoles, usage } from './shared';
 
 /**
  * A custom role ranks no higher than its base, and below the top rank: the top-ranked role (Admin,
@@ -144,7 +134,7 @@ export function createRole({ ctx, input }: { ctx: Principal; input: unknown }): 
 /** The impact of changing a custom role's defaults: the same preview as its default profile's. */
 export function previewRoleChange({ ctx, input }: { ctx: Principal; input: unknown }): ProfileImpact {
   requireRoles(ctx, 'edit roles', 'edit');
-  const data = parseInput(z.strictObject({ key: roleKey, defaults, mode }), input);
+  const data = parseInput(previewRoleInput, input);
   const editor = getRoleEditor({ ctx, input: { key: data.key } });
   return previewProfileChange({ ctx, input: { id: editor.defaultProfileId!, permissions: data.defaults, mode: data.mode } });
 }

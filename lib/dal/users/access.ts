@@ -1,6 +1,5 @@
 import 'server-only';
 import { and, eq, sql } from 'drizzle-orm';
-import { z } from 'zod';
 import { getDb } from '@/db/client';
 import * as t from '@/db/schema';
 import { roleDefaults, type Catalog } from '@/lib/permissions/catalog';
@@ -8,6 +7,7 @@ import { CONSOLE, USER_LIST_PERMISSIONS, USER_MANAGEMENT } from '@/lib/permissio
 import { effectivePermissions, type ChannelExplanation, type EffectivePermissions, type Explanation } from '@/lib/permissions/effective';
 import { grantRefusals, levelRefusals, levelsOf, roleRefusal } from '@/lib/permissions/policy';
 import { hasPassword } from '@/lib/auth/password';
+import { assignProfileInput, unassignProfileInput, userIdInput } from '@/lib/schemas/users';
 import { writeAudit } from '../audit';
 import { authorize, deny, reachOf, type Scope } from '../authorize';
 import { assertKeepsLastHolders, assertMayManage } from '../policy';
@@ -17,14 +17,6 @@ import { writeTransaction, type Tx } from '../tx';
 
 /** LivePerson: up to four profiles per user, at most one per role. */
 export const MAX_PROFILES_PER_USER = 4;
-
-const userId = z.coerce.number({ error: 'User is required' }).int('User must be a whole number').positive('User is required');
-const userIdInput = z.strictObject({ id: userId });
-const assignInput = z.strictObject({
-  userId,
-  profileId: z.coerce.number({ error: 'Profile is required' }).int().positive('Profile is required'),
-});
-const unassignInput = z.strictObject({ userId, roleKey: z.string().min(1, 'Role is required').max(100, 'Role is too long') });
 
 /**
  * A user the actor may reach, or "not found": outside his subtree a user does not exist for him.
@@ -151,7 +143,7 @@ export function touchUser(tx: Tx, userId: number, changes: Partial<Pick<typeof t
 
 export function assignProfile({ ctx, input }: { ctx: Principal; input: unknown }) {
   const scope = authorize(ctx, 'assign profiles', MANAGE_USER_PERMISSIONS, 'edit');
-  const data = parseInput(assignInput, input);
+  const data = parseInput(assignProfileInput, input);
   const user = reachableUser(ctx, scope, data.userId);
   if (user.id === ctx.userId) deny(ctx, 'assign profiles', 'Nobody changes his own profiles; ask another administrator.');
   assertMayManage(ctx, user.id, 'assign profiles');
@@ -205,7 +197,7 @@ export function assignProfile({ ctx, input }: { ctx: Principal; input: unknown }
 
 export function unassignProfile({ ctx, input }: { ctx: Principal; input: unknown }) {
   const scope = authorize(ctx, 'remove profiles', MANAGE_USER_PERMISSIONS, 'edit');
-  const data = parseInput(unassignInput, input);
+  const data = parseInput(unassignProfileInput, input);
   const user = reachableUser(ctx, scope, data.userId);
   if (user.id === ctx.userId) deny(ctx, 'remove profiles', 'Nobody changes his own profiles; ask another administrator.');
   assertMayManage(ctx, user.id, 'remove profiles');

@@ -1,32 +1,15 @@
 import 'server-only';
 import { inArray } from 'drizzle-orm';
-import { z } from 'zod';
 import { getDb } from '@/db/client';
 import * as t from '@/db/schema';
+import { bulkUsersInput } from '@/lib/schemas/users';
 import { authorize } from '../authorize';
 import { DalError, parseInput } from '../errors';
 import type { Principal } from '../principal';
 import { assignProfile, MANAGE_USER_PERMISSIONS } from './access';
 import { addSkillToUser, moveUserToGroup, setUserStatus } from './edit';
 
-export const BULK_LIMIT = 500;
-
-const bulkInput = z.strictObject({
-  userIds: z
-    .array(z.coerce.number().int().positive(), { error: 'Select users first' })
-    .min(1, 'Select users first')
-    .max(BULK_LIMIT, `At most ${BULK_LIMIT} users at once`),
-  action: z.discriminatedUnion(
-    'kind',
-    [
-      z.strictObject({ kind: z.literal('assign-profile'), profileId: z.coerce.number().int().positive('Choose a profile') }),
-      z.strictObject({ kind: z.literal('move-group'), groupId: z.coerce.number().int().positive('Choose a group') }),
-      z.strictObject({ kind: z.literal('add-skill'), skill: z.string().trim().min(1, 'Choose a skill').max(100, 'Skill is too long') }),
-      z.strictObject({ kind: z.literal('deactivate') }),
-    ],
-    { error: 'Choose an action' },
-  ),
-});
+export { BULK_LIMIT } from '@/lib/schemas/users';
 
 export interface BulkResult {
   userId: number;
@@ -45,7 +28,7 @@ class Rollback extends Error {}
  */
 export function bulkUpdateUsers({ ctx, input, preview }: { ctx: Principal; input: unknown; preview: boolean }): BulkResult[] {
   authorize(ctx, 'change users in bulk', MANAGE_USER_PERMISSIONS, 'edit');
-  const { userIds, action } = parseInput(bulkInput, input);
+  const { userIds, action } = parseInput(bulkUsersInput, input);
   const ids = [...new Set(userIds)];
   const users = new Map(
     getDb()

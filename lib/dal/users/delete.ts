@@ -3,7 +3,7 @@ import { eq, sql } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import * as t from '@/db/schema';
 import { USER_ADMIN } from '@/lib/permissions/console';
-import { z } from 'zod';
+import { deleteUserInput } from '@/lib/schemas/users';
 import { writeAudit } from '../audit';
 import { authorize, deny } from '../authorize';
 import { DalError, parseInput } from '../errors';
@@ -21,7 +21,7 @@ import { accountWide, skillNames } from './shared';
 export function deleteUser({ ctx, input }: { ctx: Principal; input: unknown }): { id: number } {
   authorize(ctx, 'delete users', USER_ADMIN, 'delete');
   if (!accountWide(ctx)) deny(ctx, 'delete users', 'Only account-wide administrators delete users; deactivate him instead.');
-  const data = parseInput(z.strictObject({ id: z.coerce.number().int().positive('User is required'), rowVersion: z.number().int().min(1) }), input);
+  const data = parseInput(deleteUserInput, input);
   const user = reachableUser(ctx, { kind: 'account' }, data.id, 'delete users');
   if (user.id === ctx.userId) deny(ctx, 'delete users', 'Nobody deletes himself.');
   assertMayManage(ctx, user.id, 'delete users');

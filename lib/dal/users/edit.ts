@@ -2,8 +2,7 @@ import 'server-only';
 import { eq } from 'drizzle-orm';
 import * as t from '@/db/schema';
 import { hashPassword } from '@/lib/auth/password';
-import { updateUserInput, userStatusInput } from '@/lib/schemas/users';
-import { z } from 'zod';
+import { addSkillToUserInput, moveUserInput, updateUserInput, userDetailsInput, userStatusInput } from '@/lib/schemas/users';
 import { NOTHING_CHANGED, writeAudit } from '../audit';
 import { authorize, deny } from '../authorize';
 import { DalError, parseInput } from '../errors';
@@ -137,7 +136,7 @@ export function setUserStatus({ ctx, input }: { ctx: Principal; input: unknown }
 /** The user's editable details, for the edit form. */
 export function getUserDetails({ ctx, input }: { ctx: Principal; input: unknown }) {
   const scope = authorize(ctx, 'see users', MANAGE_USER_PERMISSIONS, 'view');
-  const { id } = parseInput(z.object({ id: z.coerce.number().int().positive('User is required') }), input);
+  const { id } = parseInput(userDetailsInput, input);
   const user = reachableUser(ctx, scope, id);
   const held = heldProfiles(user.id);
   return {
@@ -165,10 +164,7 @@ export function getUserDetails({ ctx, input }: { ctx: Principal; input: unknown 
 
 export function moveUserToGroup({ ctx, input }: { ctx: Principal; input: unknown }): { id: number } {
   const scope = authorize(ctx, 'move users', MANAGE_USER_PERMISSIONS, 'edit');
-  const data = parseInput(
-    z.strictObject({ userId: z.coerce.number().int().positive('User is required'), groupId: z.coerce.number().int().positive('Group is required') }),
-    input,
-  );
+  const data = parseInput(moveUserInput, input);
   const user = reachableUser(ctx, scope, data.userId);
   assertMayManage(ctx, user.id, 'move users');
   assertGroupsInScope(ctx, scope, [data.groupId], 'groupId', 'move users');
@@ -188,13 +184,7 @@ export function moveUserToGroup({ ctx, input }: { ctx: Principal; input: unknown
 
 export function addSkillToUser({ ctx, input }: { ctx: Principal; input: unknown }): { id: number } {
   const scope = authorize(ctx, 'change skills', MANAGE_USER_PERMISSIONS, 'edit');
-  const data = parseInput(
-    z.strictObject({
-      userId: z.coerce.number().int().positive('User is required'),
-      skill: z.string().trim().min(1, 'Skill is required').max(100, 'Skill is too long'),
-    }),
-    input,
-  );
+  const data = parseInput(addSkillToUserInput, input);
   const user = reachableUser(ctx, scope, data.userId);
   assertMayManage(ctx, user.id, 'change skills');
   if (

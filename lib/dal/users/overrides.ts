@@ -6,8 +6,7 @@ import * as t from '@/db/schema';
 import { LEVEL_NAMES, type Level } from '@/lib/permissions/channels';
 import { effectivePermissions } from '@/lib/permissions/effective';
 import { exclusiveRefusal, handOutRefusal, levelRefusals } from '@/lib/permissions/policy';
-import { addOverrideInput } from '@/lib/schemas/users';
-import { z } from 'zod';
+import { addOverrideInput, listOverridesInput, removeOverrideInput } from '@/lib/schemas/users';
 import { writeAudit } from '../audit';
 import { authorize, deny } from '../authorize';
 import { DalError, parseInput } from '../errors';
@@ -21,7 +20,7 @@ import { assertKeepsLastHolders, assertMayManage } from '../policy';
 
 export function listOverrides({ ctx, input }: { ctx: Principal; input: unknown }) {
   const scope = authorize(ctx, 'see users', MANAGE_USER_PERMISSIONS, 'view');
-  const { userId } = parseInput(z.object({ userId: z.coerce.number().int().positive('User is required') }), input);
+  const { userId } = parseInput(listOverridesInput, input);
   reachableUser(ctx, scope, userId);
   return getDb()
     .select({
@@ -125,7 +124,7 @@ export function addOverride({ ctx, input }: { ctx: Principal; input: unknown }):
 
 export function removeOverride({ ctx, input }: { ctx: Principal; input: unknown }): { id: number } {
   const scope = authorize(ctx, 'remove overrides', MANAGE_USER_PERMISSIONS, 'edit');
-  const { id } = parseInput(z.strictObject({ id: z.coerce.number().int().positive('Override is required') }), input);
+  const { id } = parseInput(removeOverrideInput, input);
   const override = getDb().select().from(t.userOverrides).where(eq(t.userOverrides.id, id)).get();
   const noSuchOverride = () => new DalError('not-found', 'There is no such override.');
   if (!override) throw noSuchOverride();
