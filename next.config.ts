@@ -2,7 +2,7 @@ import type { NextConfig } from 'next';
 
 const nextConfig: NextConfig = {
   // Native modules stay outside the server bundle.
-  serverExternalPackages: ['better-sqlite3', '@node-rs/argon2'],
+  serverExternalPackages: ['better-sqlite3', '@node-rs/argon2', 'pino'],
   poweredByHeader: false,
   // Every response, the API and static files included; pages get their CSP from proxy.ts.
   async headers() {

@@ -15,6 +15,8 @@ export default defineConfig({
   test: {
     include: ['lib/**/*.test.ts', 'seeds/**/*.test.ts', 'db/**/*.test.ts', 'app/**/*.test.ts'],
     environment: 'node',
+    // The structured log stays quiet in unit tests (tests that need a line read it from the server).
+    env: { SWITCHBOARD_LOG_LEVEL: 'silent' },
     // A directory per run for the test databases; the seeded templates they copy are built in it (lib/testing/db.ts).
     globalSetup: ['lib/testing/global-setup.ts'],
     // next-auth imports 'next/server' without an extension; let Vite resolve it.

@@ -3,6 +3,7 @@ import { getPrincipal } from '@/lib/auth/principal';
 import { ERROR_STATUS } from '@/lib/api/error-codes';
 import { DalError } from '@/lib/dal/errors';
 import type { Principal } from '@/lib/dal/principal';
+import { logger } from '@/lib/log/logger';
 
 /**
  * The whole body of a CSV download route: the signed-in principal and the URL's filters (page
@@ -24,7 +25,7 @@ export async function csvDownload(request: Request, name: string, produce: (ctx:
     });
   } catch (error) {
     if (error instanceof DalError) return new Response(error.message, { status: ERROR_STATUS[error.code] });
-    console.error(`[switchboard] the ${name} export failed`, error);
+    logger.error({ err: error, export: name }, 'export failed');
     return new Response('The export failed; nothing was changed. Try again.', { status: 500 });
   }
 }

@@ -40,15 +40,17 @@ async function main() {
   for (const line of demoSignInLines(prepared, env.SWITCHBOARD_DEMO_PASSWORD)) console.log(line);
 
   const nextBin = path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next');
+  const server = path.join(root, 'scripts', 'server.mjs');
   const dev = process.argv.includes('--dev');
   if (!dev && !process.argv.includes('--no-build') && !buildIsCurrent()) {
     console.log('Building the console (first start or sources changed)…');
     const build = spawnSync(process.execPath, [nextBin, 'build'], { stdio: 'inherit', env: process.env });
     if (build.status !== 0) process.exit(build.status ?? 1);
   }
-  const child = spawn(process.execPath, [nextBin, dev ? 'dev' : 'start', '-p', String(env.PORT)], {
+  // scripts/server.mjs: Next.js with a request id and one JSON log line per request.
+  const child = spawn(process.execPath, [server, ...(dev ? ['--dev'] : [])], {
     stdio: 'inherit',
-    env: { ...process.env, AUTH_SECRET: env.AUTH_SECRET ?? prepared.authSecret, SWITCHBOARD_DB: env.SWITCHBOARD_DB },
+    env: { ...process.env, PORT: String(env.PORT), AUTH_SECRET: env.AUTH_SECRET ?? prepared.authSecret, SWITCHBOARD_DB: env.SWITCHBOARD_DB },
   });
   console.log(`Switchboard: http://localhost:${env.PORT}`);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));

@@ -246,7 +246,7 @@ test('the server actions: 1,700 bad calls over every action of the build, signed
   expect((await fetch(`${server.url}/api/v1/catalog`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(200);
 });
 
-test('server-action transports: a foreign or missing origin is 403, a malformed body 400, an oversized one 413 however it is sent', async () => {
+test('server-action transports: a foreign or missing origin is 403, a malformed body 400, an oversized one 413 however it is sent, one without a length 411', async () => {
   test.setTimeout(120_000);
   const cookie = await signedInAdmin();
   const createSkill = actionsOfBuild().find((a) => a.name === 'createSkillAction')!;
@@ -260,10 +260,10 @@ test('server-action transports: a foreign or missing origin is 403, a malformed 
     });
   const valid = JSON.stringify([{ name: 'Transport check' }]);
   const big = 'x'.repeat(100_000);
-  const chunked = () =>
+  const chunked = (bytes: number) =>
     new ReadableStream<Uint8Array>({
       start(controller) {
-        for (let i = 0; i < 10; i++) controller.enqueue(new TextEncoder().encode(big.slice(0, 10_000)));
+        for (let sent = 0; sent < bytes; sent += 10_000) controller.enqueue(new TextEncoder().encode(big.slice(0, Math.min(10_000, bytes - sent))));
         controller.close();
       },
     });
@@ -279,7 +279,8 @@ test('server-action transports: a foreign or missing origin is 403, a malformed 
     ['a body that is not a list', () => action({ origin: server.url }, '"x"'), 400],
     ['invalid UTF-8', () => action({ origin: server.url }, new Uint8Array([0x5b, 0xff, 0xfe, 0x5d])), 400],
     ['100 kB with a length', () => action({ origin: server.url }, JSON.stringify([{ name: big }])), 413],
-    ['100 kB chunked, no length', () => action({ origin: server.url }, chunked(), { duplex: 'half' } as RequestInit), 413],
+    ['100 kB chunked, no length', () => action({ origin: server.url }, chunked(100_000), { duplex: 'half' } as RequestInit), 413],
+    ['a small chunked body, no length', () => action({ origin: server.url }, chunked(20), { duplex: 'half' } as RequestInit), 411],
     [
       '100 kB as a form post without Next-Action',
       () =>
@@ -304,4 +305,31 @@ test('server-action transports: a foreign or missing origin is 403, a malformed 
   // None of them created the skill, and the server goes on answering.
   const skills = await send(`${server.url}/api/v1/skills`, { headers: { authorization: `Bearer ${key}` } });
   expect(((await skills.json()) as { data: { name: string }[] }).data.map((s) => s.name)).not.toContain('Transport check');
+});
+
+test('each request writes one JSON log line with its id, route, status, time and who asked, and never a secret', async () => {
+  const asked = await send(`${server.url}/api/v1/users?q=should-not-appear`, { headers: { authorization: `Bearer ${key}`, 'x-request-id': 'trace-42' } });
+  expect(asked.status).toBe(200);
+  expect(asked.headers.get('x-request-id')).toBe('trace-42');
+  const made = await send(`${server.url}/api/health`, {});
+  const madeId = made.headers.get('x-request-id');
+  expect(madeId).toMatch(/^[0-9a-f-]{36}$/);
+  // The line is written when the response ends: wait for it, boundedly.
+  let lines: Record<string, unknown>[] = [];
+  for (let i = 0; i < 50 && !lines.some((l) => l.reqId === madeId); i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    lines = server
+      .output()
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+  }
+  const line = lines.find((l) => l.reqId === 'trace-42');
+  expect(line).toMatchObject({ method: 'GET', route: '/api/v1/users', status: 200, userId: expect.any(Number), apiKeyId: expect.any(Number), msg: 'request' });
+  expect(typeof line!.ms).toBe('number');
+  expect(lines.find((l) => l.reqId === madeId)).toMatchObject({ route: '/api/health', status: 200 });
+  const everything = server.output();
+  expect(everything).not.toContain(key);
+  expect(everything).not.toContain('should-not-appear');
+  expect(everything).not.toContain('robustness-password');
 });

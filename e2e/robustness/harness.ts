@@ -9,7 +9,7 @@ import Database from 'better-sqlite3';
  * database of its own, kills and restarts it, and talks to it over HTTP as another program would.
  */
 const ROOT = path.resolve(__dirname, '..', '..');
-const NEXT = path.join(ROOT, 'node_modules', 'next', 'dist', 'bin', 'next');
+const SERVER = path.join(ROOT, 'scripts', 'server.mjs');
 const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
 
 export interface Fixture {
@@ -23,7 +23,11 @@ export interface Fixture {
 /** A fresh seeded database in a directory of its own (or in `dir`), and an admin API key for it. */
 export function prepareDatabase(dir = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-robust-'))): Fixture {
   const db = path.join(dir, 'switchboard.db');
-  const run = spawnSync(TSX, ['--conditions=react-server', path.join(__dirname, 'prepare.ts'), db], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, SWITCHBOARD_DB: db } });
+  const run = spawnSync(TSX, ['--conditions=react-server', path.join(__dirname, 'prepare.ts'), db], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, SWITCHBOARD_DB: db },
+  });
   if (run.status !== 0) throw new Error(`prepare.ts failed: ${run.stderr}`);
   const { key } = JSON.parse(run.stdout.trim().split('\n').at(-1)!) as { key: string };
   const seededSkills = inspect(db, (d) => (d.prepare('select coalesce(max(id), 0) as n from skills').get() as { n: number }).n);
@@ -45,13 +49,16 @@ export class Server {
 
   async start(): Promise<void> {
     this.log = '';
-    const child = spawn(process.execPath, [NEXT, 'start', '-p', String(this.port), '-H', '127.0.0.1'], {
+    // The production server as `npm start` runs it: Next.js behind scripts/server.mjs (request ids, the JSON log).
+    const child = spawn(process.execPath, [SERVER], {
       cwd: ROOT,
       detached: true, // its own process group: a kill reaches every process it started
       stdio: ['ignore', 'pipe', 'pipe'],
       env: {
         ...process.env,
         NEXT_TELEMETRY_DISABLED: '1',
+        PORT: String(this.port),
+        HOST: '127.0.0.1',
         SWITCHBOARD_DB: this.fixture.db,
         AUTH_SECRET: 'robustness-secret-robustness-secret-0123456789',
         ...this.env,

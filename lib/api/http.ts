@@ -1,5 +1,6 @@
 import 'server-only';
 import { DalError, fieldErrorsOf } from '@/lib/dal/errors';
+import { logger } from '@/lib/log/logger';
 import type { z } from 'zod';
 import { ERROR_STATUS, type ApiErrorCode } from './error-codes';
 
@@ -51,7 +52,7 @@ function toApiError(error: unknown): ApiError {
     if (error.code === 'unavailable') return new ApiError('unavailable', error.message, undefined, { 'retry-after': '1' });
     return new ApiError(error.code, error.message, error.fieldErrors);
   }
-  console.error('[switchboard] API error', error);
+  logger.error({ err: error }, 'API error');
   return new ApiError('internal', 'Something went wrong on our side; nothing was changed. Try again.');
 }
 

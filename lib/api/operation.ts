@@ -4,6 +4,7 @@ import { authenticateApiKey } from '@/lib/dal/api-keys';
 import type { Principal } from '@/lib/dal/principal';
 import { DalError } from '@/lib/dal/errors';
 import { ApiError, errorResponse, etagOf, ifMatchVersion, invalidInput, jsonResponse, readJsonBody } from './http';
+import { noteActor } from '@/lib/log/request-context';
 import { apiRateLimiter } from './rate-limit';
 import type { ApiErrorCode } from './error-codes';
 
@@ -105,6 +106,7 @@ async function run(op: Operation, request: Request, rawParams: Record<string, st
       if (!(error instanceof DalError) || error.code !== 'unauthenticated') throw error;
       throw new ApiError('unauthenticated', error.message, undefined, { 'www-authenticate': 'Bearer' });
     }
+    noteActor(auth.principal.userId, auth.keyId);
     const limit = apiRateLimiter.take(auth.keyId, auth.rateLimitPerMinute);
     headers['ratelimit-limit'] = String(auth.rateLimitPerMinute);
     if (!limit.ok) {

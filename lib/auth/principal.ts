@@ -3,6 +3,7 @@ import { cache } from 'react';
 import { redirect } from 'next/navigation';
 import { DalError } from '@/lib/dal/errors';
 import { loadPrincipal, type Principal } from '@/lib/dal/principal';
+import { noteActor } from '@/lib/log/request-context';
 import { currentSessionUser } from './session';
 
 /**
@@ -12,7 +13,9 @@ import { currentSessionUser } from './session';
 export const getPrincipal = cache(async (): Promise<Principal | null> => {
   const session = await currentSessionUser();
   if (!session) return null;
-  return loadPrincipal(session.userId, session.sessionVersion, 'ui');
+  const principal = loadPrincipal(session.userId, session.sessionVersion, 'ui');
+  if (principal) noteActor(principal.userId);
+  return principal;
 });
 
 /** For server actions: a signed-out or deactivated caller is refused before anything else. */

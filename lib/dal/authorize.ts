@@ -4,6 +4,7 @@ import * as t from '@/db/schema';
 import { missingVerbPermissions, reachFor, reachOf, type Verb } from '@/lib/permissions/policy';
 import { DalError } from './errors';
 import { subtreeOf, type Principal } from './principal';
+import { logger } from '@/lib/log/logger';
 
 export type Scope = { kind: 'account' } | { kind: 'groups'; groupIds: ReadonlySet<number> };
 
@@ -34,7 +35,7 @@ export function recordDeniedAttempt(p: Principal, action: string, reason: string
     const actorName = p.apiKey ? `API key "${p.apiKey.name}" for ${p.loginName}` : p.loginName;
     getDb().insert(t.deniedAttempts).values({ actorId: p.userId, actorName, source: p.source, action, reason }).run();
   } catch (error) {
-    console.error('[switchboard] could not record a denied attempt', error);
+    logger.error({ err: error }, 'could not record a denied attempt');
   }
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { logger } from '@/lib/log/logger';
 
 /**
  * - `stale`: the row changed since the caller read it (its version does not match): reload.
@@ -52,6 +53,6 @@ export function toActionResult(error: unknown): Extract<ActionResult, { ok: fals
   if (error instanceof DalError) {
     return { ok: false, error: error.message, code: error.code, ...(error.fieldErrors ? { fieldErrors: error.fieldErrors } : {}) };
   }
-  console.error('[switchboard] unexpected error', error);
+  logger.error({ err: error }, 'unexpected error');
   return { ok: false, error: 'Something went wrong on our side; nothing was changed. Try again.', code: 'internal' };
 }
