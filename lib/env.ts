@@ -8,6 +8,12 @@ const envSchema = z.object({
   /** Milliseconds SQLite waits for a lock before a write is refused with "try again". */
   SWITCHBOARD_BUSY_TIMEOUT_MS: z.coerce.number().int().min(0).default(5000),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /** The address the server listens on (scripts/server.mjs). */
+  HOST: z.string().min(1).default('0.0.0.0'),
+  /** The structured log's level. */
+  SWITCHBOARD_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** 1: a reverse proxy in front sets X-Forwarded-Host/-Proto, and the origin check believes them. */
+  SWITCHBOARD_TRUST_PROXY: z.enum(['0', '1']).default('0'),
   AUTH_SECRET: z.string().min(32).optional(),
 });
 
