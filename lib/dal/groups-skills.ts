@@ -46,8 +46,9 @@ export function createGroup({ ctx, input }: { ctx: Principal; input: unknown }):
   const scope = authorize(ctx, 'create agent groups', [CONSOLE.manageAgentGroups], 'create');
   const data = parseInput(createGroupInput, input);
   assertParentAllowed(ctx, scope, data.parentId, 'create agent groups');
-  assertSiblingNameFree(data.name, data.parentId);
   return writeTransaction(ctx, (tx) => {
+    // Under the write lock: no other writer, in this process or another, can take the name meanwhile.
+    assertSiblingNameFree(data.name, data.parentId);
     const row = tx.insert(t.groups).values({ name: data.name, parentId: data.parentId }).returning().get();
     const audited = writeAudit(tx, ctx, {
       entityType: 'group',
@@ -73,8 +74,8 @@ export function updateGroup({ ctx, input }: { ctx: Principal; input: unknown }):
       throw new DalError('invalid', 'A group cannot move under itself or one of its own sub-groups.', { parentId: ['That would make a cycle'] });
     }
   }
-  assertSiblingNameFree(data.name, data.parentId, group.id);
   return writeTransaction(ctx, (tx) => {
+    assertSiblingNameFree(data.name, data.parentId, group.id);
     const current = tx.select().from(t.groups).where(eq(t.groups.id, group.id)).get()!;
     if (current.rowVersion !== data.rowVersion)
       throw new DalError('stale', `Someone changed "${group.name}" since you opened this page. Reload and try again.`);
