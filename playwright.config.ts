@@ -71,6 +71,8 @@ export default defineConfig({
       SWITCHBOARD_DB: process.env.E2E_DB,
       SWITCHBOARD_DEMO_PASSWORD: DEMO_PASSWORD,
       NEXT_TELEMETRY_DISABLED: '1',
+      // The request log is tested in the robustness suite; here it would drown the test output.
+      SWITCHBOARD_LOG_LEVEL: 'warn',
     },
     stdout: 'pipe',
   },

@@ -23,8 +23,8 @@ const signInAs = (loginName: string | null) => {
   session.current = { userId: user.id, sessionVersion: user.sessionVersion };
 };
 
-// Actions that are public by nature: signing in and out.
-const PUBLIC = new Set(['signInAction', 'signOutAction']);
+// Actions that are public by nature, or self-service: signing in and out (lib/dal/sessions.test.ts tests those verbs).
+const PUBLIC = new Set(['signInAction', 'signOutAction', 'signOutEverywhereAction']);
 
 function actionFiles(dir = path.join(__dirname)): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {

@@ -14,7 +14,7 @@ export async function signIn(page: Page, loginName: string, password = DEMO_PASS
   await page.getByLabel('Login name').fill(loginName);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Sign out', exact: true })).toBeVisible();
 }
 
 /** The page's alert; Next.js adds an empty route announcer with role="alert" that is not ours. */

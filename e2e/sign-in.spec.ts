@@ -39,7 +39,7 @@ test.describe('signing in', () => {
   test('signing in, then out', async ({ page }) => {
     await signIn(page, 'sales');
     await expect(page.getByLabel('Signed in as')).toContainText('Sam Sales');
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
     await expect(page).toHaveURL(/\/login$/);
     await page.goto('/');
     await expect(page).toHaveURL(/\/login$/);
@@ -48,7 +48,7 @@ test.describe('signing in', () => {
   test('signing out ends the session on the server: the old cookie, replayed, opens no page and runs no action', async ({ page, browser }) => {
     await signIn(page, 'sales');
     const cookies = await page.context().cookies();
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
     await expect(page).toHaveURL(/\/login$/);
     const replay = await browser.newContext();
     try {
@@ -63,7 +63,7 @@ test.describe('signing in', () => {
 
   test('a browser where he signed in before still opens while others have locked his name by guessing', async ({ page, browser }) => {
     await signIn(page, 'tara.okafor');
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
     await expect(page).toHaveURL(/\/login$/);
     // Someone else, elsewhere, guesses until the name locks.
     const elsewhere = await browser.newContext();
@@ -87,6 +87,23 @@ test.describe('signing in', () => {
     // His own browser, known from before, still signs in.
     await signIn(page, 'tara.okafor');
     await expect(page.getByLabel('Signed in as')).toContainText('Tara Okafor');
+  });
+});
+
+test.describe('sign out everywhere', () => {
+  test('ends his sessions in every browser: the other one is sent to sign-in on its next page', async ({ page, browser }) => {
+    const other = await browser.newContext();
+    try {
+      const there = await other.newPage();
+      await signIn(there, 'ben.okafor');
+      await signIn(page, 'ben.okafor');
+      await page.getByRole('button', { name: 'Sign out everywhere' }).click();
+      await expect(page).toHaveURL(/\/login$/);
+      await there.goto('/');
+      await expect(there).toHaveURL(/\/login$/);
+    } finally {
+      await other.close();
+    }
   });
 });
 

@@ -5,7 +5,7 @@ import { holds } from '@/lib/dal';
 import { AREAS } from '@/lib/permissions/console';
 import { NavLinks } from '@/components/shell/nav-links';
 import { Providers } from '@/components/shell/providers';
-import { signOutAction } from './actions';
+import { signOutAction, signOutEverywhereAction } from './actions';
 
 export default async function ConsoleLayout({ children }: { children: React.ReactNode }) {
   const principal = await getPrincipal();
@@ -32,6 +32,11 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
             <form action={signOutAction}>
               <button type="submit" className="rounded-md border border-slate-300 px-3 py-1.5 hover:bg-slate-100">
                 Sign out
+              </button>
+            </form>
+            <form action={signOutEverywhereAction}>
+              <button type="submit" className="rounded-md px-2 py-1.5 text-slate-600 underline hover:bg-slate-100" title="End your sessions on every device">
+                Sign out everywhere
               </button>
             </form>
           </div>

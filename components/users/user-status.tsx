@@ -3,7 +3,7 @@
 import { useMutation } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
-import { deleteUserAction, setUserStatusAction } from '@/app/(console)/users/actions';
+import { deleteUserAction, setUserStatusAction, signUserOutEverywhereAction } from '@/app/(console)/users/actions';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/dialog';
@@ -19,6 +19,17 @@ export function UserStatus({
   const [open, setOpen] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [deleting, setDeleting] = useState(false);
+  const [signingOut, setSigningOut] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
+  const signOut = useMutation({
+    mutationFn: () => signUserOutEverywhereAction({ id: user.id }),
+    onSuccess: (r) => {
+      setSigningOut(false);
+      if (!r.ok) return setError(r.error);
+      setError(null);
+      setNotice(`${user.name} is signed out everywhere.`);
+    },
+  });
   const remove = useMutation({
     mutationFn: () => deleteUserAction({ id: user.id, rowVersion: user.rowVersion }),
     onSuccess: (r) => {
@@ -47,7 +58,24 @@ export function UserStatus({
           Delete user
         </Button>
       ) : null}
+      {user.status === 'active' ? (
+        <Button variant="ghost" onClick={() => setSigningOut(true)}>
+          Sign out everywhere
+        </Button>
+      ) : null}
       {error ? <Alert>{error}</Alert> : null}
+      {notice ? <Alert tone="success">{notice}</Alert> : null}
+      <ConfirmDialog
+        open={signingOut}
+        onOpenChange={setSigningOut}
+        title={`Sign ${user.name} out everywhere?`}
+        confirmLabel="Sign out everywhere"
+        tone="danger"
+        pending={signOut.isPending}
+        onConfirm={() => signOut.mutate()}
+      >
+        <p>Every session he has open, on any device, ends now: his next click goes to sign-in. His account and password stay as they are.</p>
+      </ConfirmDialog>
       <ConfirmDialog
         open={deleting}
         onOpenChange={setDeleting}

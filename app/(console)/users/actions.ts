@@ -3,6 +3,7 @@
 import { revalidatePath } from 'next/cache';
 import { requirePrincipal } from '@/lib/auth/principal';
 import { runAction } from '@/lib/actions';
+import { signOutEverywhere } from '@/lib/dal/sessions';
 import {
   addOverride,
   assignProfile,
@@ -91,4 +92,11 @@ export async function deleteUserAction(input: unknown): Promise<ActionResult<{ i
     revalidatePath('/users');
     return result;
   });
+}
+
+/** End every session of a user he may manage (his next request, anywhere, goes to sign-in). */
+export async function signUserOutEverywhereAction(input: unknown): Promise<ActionResult<{ userId: number }>> {
+  return runAction(async () => {
+    return signOutEverywhere({ ctx: await requirePrincipal(), input });
+  }, 'Signed out everywhere.');
 }
