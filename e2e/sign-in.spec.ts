@@ -109,7 +109,7 @@ test.describe('sign out everywhere', () => {
 
 test.describe('security headers', () => {
   test('every page carries a strict CSP with a nonce, denies framing and keeps the referrer; the favicon answers', async ({ request }) => {
-    for (const path of ['/login', '/users', '/profiles', '/audit']) {
+    for (const path of ['/login', '/', '/users', '/users/new', '/profiles', '/roles', '/groups', '/skills', '/audit', '/settings', '/no-such-page']) {
       const r = await request.get(path, { maxRedirects: 0 });
       const csp = r.headers()['content-security-policy'] ?? '';
       expect(csp, path).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]+' 'strict-dynamic'/);
