@@ -8,7 +8,7 @@ import { addOverride, createUser } from '@/lib/dal/users';
 import { duplicateProfile, getProfile, saveProfile } from '@/lib/dal/profiles';
 import { callApi } from '@/lib/testing/api';
 import { createTestDatabase, principalOf, userByLogin } from '@/lib/testing/db';
-import { changedSince, idsIn, keyOf, stateOf } from '@/lib/testing/personas';
+import { changedSince, idsIn, keyOf, newPersonInput, signInAs, stateOf } from '@/lib/testing/personas';
 
 /**
  * The holes an attacker found on the Aivo Live preset (issue 12), tried again through server
@@ -24,20 +24,9 @@ beforeEach(async () => {
   db = await createTestDatabase('aivo');
   id = idsIn(db);
 });
-const as = (loginName: string) => {
-  const user = userByLogin(db, loginName);
-  session.current = { userId: user.id, sessionVersion: user.sessionVersion };
-};
+const as = (loginName: string) => signInAs(db, session, loginName);
 const users = () => import('./(console)/users/actions');
-const newPerson = (loginName: string, profileIds: number[]) => ({
-  loginName,
-  email: `${loginName}@example.com`,
-  name: `Person ${loginName}`,
-  nickname: loginName,
-  password: 'a-long-password-1',
-  groupId: id.group('Customer care'),
-  profileIds,
-});
+const newPerson = (loginName: string, profileIds: number[]) => newPersonInput(loginName, id.group('Customer care'), profileIds);
 
 /** A custom role based on Supervisor without `off`, and a user `lead` holding its profile. */
 async function shiftLead(off: string[]) {

@@ -7,7 +7,7 @@ import { createRole, deleteRole } from '@/lib/dal/roles';
 import { createUser } from '@/lib/dal/users';
 import { callApi } from '@/lib/testing/api';
 import { asyncRefusalOf, createTestDatabase, principalOf, userByLogin } from '@/lib/testing/db';
-import { changedSince, deniedFor, idsIn, keyOf, stateOf } from '@/lib/testing/personas';
+import { changedSince, deniedFor, idsIn, keyOf, newPersonInput, signInAs, stateOf } from '@/lib/testing/personas';
 
 /**
  * The holes an attacker found on the Livecaller preset (issue 12), tried again through server
@@ -23,19 +23,8 @@ beforeEach(async () => {
   db = await createTestDatabase('livecaller');
   id = idsIn(db);
 });
-const as = (loginName: string) => {
-  const user = userByLogin(db, loginName);
-  session.current = { userId: user.id, sessionVersion: user.sessionVersion };
-};
-const newPerson = (loginName: string, profileIds: number[]) => ({
-  loginName,
-  email: `${loginName}@example.com`,
-  name: `Person ${loginName}`,
-  nickname: loginName,
-  password: 'a-long-password-1',
-  groupId: id.group('Support'),
-  profileIds,
-});
+const as = (loginName: string) => signInAs(db, session, loginName);
+const newPerson = (loginName: string, profileIds: number[]) => newPersonInput(loginName, id.group('Support'), profileIds);
 
 /** A custom role based on Admin, ranked 1 (below Admin), and its holder `lead`. */
 async function teamLead() {

@@ -5,7 +5,7 @@ import * as t from '@/db/schema';
 import { addOverride, createUser } from '@/lib/dal/users';
 import { callApi } from '@/lib/testing/api';
 import { asyncRefusalOf, createTestDatabase, principalOf, userByLogin } from '@/lib/testing/db';
-import { changedSince as changedSinceIn, deniedFor, idsIn, keyOf, stateOf } from '@/lib/testing/personas';
+import { changedSince as changedSinceIn, deniedFor, idsIn, keyOf, newPersonInput, signInAs, stateOf } from '@/lib/testing/personas';
 
 /**
  * The holes an attacker found on the LivePerson preset (issue 12), each tried again through the
@@ -25,10 +25,7 @@ beforeEach(async () => {
 const state = () => stateOf(db);
 const changedSince = (before: Record<string, unknown[]>) => changedSinceIn(db, before);
 
-const as = (loginName: string) => {
-  const user = userByLogin(db, loginName);
-  session.current = { userId: user.id, sessionVersion: user.sessionVersion };
-};
+const as = (loginName: string) => signInAs(db, session, loginName);
 const users = () => import('./(console)/users/actions');
 const profiles = () => import('./(console)/profiles/actions');
 
@@ -364,15 +361,7 @@ describe('second round of attacks', () => {
       ctx: admin,
       input: { baseRoleKey: 'admin', name: 'Deputy', description: '', rank: 3, defaults: roleDefaults(base, new Set()) },
     });
-    const person = (loginName: string, profileIds: number[]) => ({
-      loginName,
-      email: `${loginName}@example.com`,
-      name: `Person ${loginName}`,
-      nickname: loginName,
-      password: 'a-long-password-1',
-      groupId: id.group('Support'),
-      profileIds,
-    });
+    const person = (loginName: string, profileIds: number[]) => newPersonInput(loginName, id.group('Support'), profileIds);
     await createUser({ ctx: principalOf(db, 'admin'), input: person('deputy', [defaultProfileId]) });
     await createUser({ ctx: principalOf(db, 'admin'), input: person('admin3', [id.profile('Admin'), id.profile('Campaign manager')]) });
     const { getProfile } = await import('@/lib/dal/profiles');

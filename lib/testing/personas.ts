@@ -44,3 +44,23 @@ export function changedSince(db: DB, before: Record<string, unknown[]>): string[
   const now = stateOf(db);
   return Object.keys(now).filter((table) => JSON.stringify(now[table]) !== JSON.stringify(before[table]));
 }
+
+/** The session cookie → user step the route tests stand in for (their `vi.mock` of lib/auth/session reads it). */
+export type StoodInSession = { current: { userId: number; sessionVersion: number } | null };
+
+/** Sign `loginName` in, for server actions called directly. */
+export function signInAs(db: DB, session: StoodInSession, loginName: string): void {
+  const user = userByLogin(db, loginName);
+  session.current = { userId: user.id, sessionVersion: user.sessionVersion };
+}
+
+/** The "Add user" input for a new person in `groupId`, holding `profileIds`. */
+export const newPersonInput = (loginName: string, groupId: number, profileIds: number[]) => ({
+  loginName,
+  email: `${loginName}@example.com`,
+  name: `Person ${loginName}`,
+  nickname: loginName,
+  password: 'a-long-password-1',
+  groupId,
+  profileIds,
+});
