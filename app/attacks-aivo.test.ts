@@ -221,3 +221,12 @@ describe('second round of attacks', () => {
     expect(await createUserAction(newPerson('unseen.ui', [id.profile('Agent')]))).toMatchObject({ ok: false, error: expect.stringMatching(/"Users: view"/) });
   });
 });
+
+describe('messages', () => {
+  it('a verb whose permission this preset lacks says so in words, never with a raw key', async () => {
+    as('supervisor');
+    const { createSkillAction } = await import('./(console)/skills/actions');
+    const refused = await createSkillAction({ name: 'Portuguese (BR)' });
+    expect(refused).toMatchObject({ ok: false, code: 'forbidden', error: 'You need a permission the Aivo Live preset does not have to create skills.' });
+  });
+});

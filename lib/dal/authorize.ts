@@ -57,7 +57,9 @@ export function deny(
 export function permissionNames(p: Principal, keys: readonly string[]): string {
   // A capability lists the keys every preset uses for it; name only those this catalog has.
   const known = keys.filter((k) => p.catalog.permissionByKey.has(k));
-  const names = (known.length ? known : keys).map((k) => `"${p.catalog.permissionByKey.get(k)?.name ?? k}"`);
+  // None of them exists in this preset (Aivo Live has no "Manage skills"): say so, not a raw key.
+  if (known.length === 0) return `a permission the ${p.catalog.title} preset does not have`;
+  const names = known.map((k) => `"${p.catalog.permissionByKey.get(k)!.name}"`);
   return names.length === 1 ? `the permission ${names[0]!}` : `one of the permissions ${names.join(', ')}`;
 }
 
