@@ -43,9 +43,10 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.in
   const parsed = schema.safeParse(input);
   if (parsed.success) return parsed.data;
   const fieldErrors = fieldErrorsOf(parsed.error);
-  const first = Object.entries(fieldErrors)[0];
-  const message = first ? `${first[0] === 'form' ? '' : `${first[0]}: `}${first[1][0]}` : 'Invalid input';
-  throw new DalError('invalid', message, fieldErrors);
+  // Every field's first problem, in the words of its label ("Login name is required"): the
+  // schemas' messages name their field, so no raw key reaches a person.
+  const sentences = Object.values(fieldErrors).map(([m]) => (/[.!?]$/.test(m!) ? m! : `${m}.`));
+  throw new DalError('invalid', sentences.join(' ') || 'Invalid input.', fieldErrors);
 }
 
 /** Turn anything thrown by a verb into a small serializable result; never leak a stack trace. */

@@ -32,6 +32,15 @@ const newAgent = (over: Record<string, unknown> = {}) => ({
 });
 
 describe('createUser', () => {
+  it('four bad fields: every problem in words by its label, none as a raw key, each also by its field', async () => {
+    const error = await asyncRefusalOf(() =>
+      createUser({ ctx: principalOf(db, 'admin'), input: newAgent({ loginName: '', email: 'nope', name: '', password: 'short' }) }),
+    );
+    expect(Object.keys(error.fieldErrors ?? {}).sort()).toEqual(['email', 'loginName', 'name', 'password']);
+    for (const messages of Object.values(error.fieldErrors!)) expect(error.message).toContain(messages[0]!.replace(/\.$/, ''));
+    expect(error.message).not.toMatch(/\b(loginName|email|name|password):/);
+  });
+
   it('allowed: a manager creates an agent in Tier 2 with two skills (one new), max chats and a profile', async () => {
     const { id } = await createUser({ ctx: principalOf(db, 'manager'), input: newAgent() });
     const details = getUserDetails({ ctx: principalOf(db, 'admin'), input: { id } });
