@@ -252,6 +252,29 @@ describe('saveProfile: versions, apply, new users only', () => {
   });
 });
 
+describe('saves that change nothing, and what Apply to all records', () => {
+  it('a save that changes nothing makes no version and no audit event; Apply to all records what changed, not every permission', () => {
+    const admin = principalOf(db, 'admin');
+    const { id } = createProfile({ ctx: admin, input: { roleKey: 'agent', name: 'Unchanged agent', permissions: [JOIN] } });
+    const p = getProfile({ ctx: admin, input: { id } });
+    const events = auditOf(id).length;
+    const same = saveProfile({ ctx: admin, input: { id, rowVersion: p.rowVersion, name: p.name, permissions: p.permissions, mode: 'new-users' } });
+    expect(same.version).toBe(p.headVersion);
+    expect(getProfile({ ctx: admin, input: { id } }).versions).toHaveLength(p.versions.length);
+    expect(auditOf(id)).toHaveLength(events);
+
+    assign('sales', 'Unchanged agent');
+    const v2 = saveProfile({ ctx: admin, input: { id, rowVersion: p.rowVersion, name: p.name, permissions: [JOIN, OFFLINE], mode: 'new-users' } });
+    const now = getProfile({ ctx: admin, input: { id } });
+    applyProfileToAll({ ctx: admin, input: { id, rowVersion: now.rowVersion } });
+    const apply = auditOf(id).at(-1)!;
+    expect(apply.action).toBe('apply-to-all');
+    expect((apply.before as { permissions: string[] }).permissions).toEqual([JOIN]);
+    expect((apply.after as { permissions: string[] }).permissions.sort()).toEqual([JOIN, OFFLINE].sort());
+    expect(v2.version).toBe(p.headVersion + 1);
+  });
+});
+
 describe('duplicate, compare, delete', () => {
   it('duplicates a profile and compares them, differences first', () => {
     const admin = principalOf(db, 'admin');

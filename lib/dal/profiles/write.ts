@@ -172,6 +172,14 @@ export function saveProfile({ ctx, input }: { ctx: Principal; input: unknown }):
   assertMayGrant(ctx, role, diffKeys(before, permissions).added, 'edit profiles');
   assertMayGrantChannels(ctx, [beforeChannels], channels, 'edit profiles');
   assertNameFree(data.name, row.id);
+  const sameChannels = JSON.stringify(Object.entries(channels).sort()) === JSON.stringify(Object.entries(beforeChannels).sort());
+  const unchanged = sameChannels && diffKeys(before, permissions).added.length + diffKeys(before, permissions).removed.length === 0;
+  if (unchanged && data.name === row.name && data.description === row.description) {
+    if (data.rowVersion !== row.rowVersion) throw new DalError('stale', `Someone changed "${row.name}" since you opened it. Reload and try again.`);
+    // Nothing to save is not a new version; "Save and apply" then only moves holders still behind it.
+    if (data.mode === 'apply' && row.floorVersion < row.headVersion) return applyProfileToAll({ ctx, input: { id: row.id, rowVersion: data.rowVersion } });
+    return { id: row.id, version: row.headVersion };
+  }
   if (data.mode === 'apply') assertMayApply(ctx, row, role, permissions, channels, 'edit profiles');
   return writeVersion(ctx, row, { ...data, permissions, channels }, data.mode === 'apply' ? 'save-and-apply' : 'save-for-new-users');
 }
@@ -223,7 +231,8 @@ export function applyProfileToAll({ ctx, input }: { ctx: Principal; input: unkno
       entityId: row.id,
       entityName: row.name,
       action: 'apply-to-all',
-      before: { floorVersion: current.floorVersion },
+      // What the holders at the old floor had, and what they have now: the trail shows the change, not the whole list.
+      before: { floorVersion: current.floorVersion, permissions: versionPermissions(row.id, current.floorVersion) },
       after: { floorVersion: current.headVersion, permissions: head },
     });
     return { value: { id: row.id, version: current.headVersion }, audited };
