@@ -17,6 +17,10 @@ const nextConfig: NextConfig = {
       },
     ];
   },
+  // The AuthZEN metadata lives at a dot-folder path, which the App Router does not route.
+  async rewrites() {
+    return [{ source: '/.well-known/authzen-configuration', destination: '/access/well-known/authzen-configuration' }];
+  },
   experimental: {
     // Server action bodies above this are refused before they reach our code (proxy.ts answers 413).
     serverActions: { bodySizeLimit: '64kb' },

@@ -133,6 +133,7 @@ export async function proxy(request: NextRequest) {
 }
 
 export const config = {
-  // Pages and their server actions; not the API (its own pipeline answers it), nor static files.
-  matcher: [{ source: '/((?!api/|_next/static|_next/image|favicon.ico|icon.svg|robots.txt).*)' }],
+  // Pages and their server actions; not the APIs (the REST API, AuthZEN's /access/v1 and its
+  // /.well-known metadata: their own pipelines answer them), nor static files.
+  matcher: [{ source: '/((?!api/|access/|\\.well-known/|_next/static|_next/image|favicon.ico|icon.svg|robots.txt).*)' }],
 };

@@ -18,6 +18,11 @@ const context = new AsyncLocalStorage();
 globalThis[Symbol.for('switchboard.request-context')] = context;
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,100}$/;
+/** AuthZEN echoes any request id (its specification: "an arbitrary string"): printable ASCII up to 256 characters, as lib/authzen/http.ts. */
+const AUTHZEN_REQUEST_ID = /^[\x21-\x7e](?:[\x20-\x7e]{0,254}[\x21-\x7e])?$/;
+const isAuthzen = (url) => url.startsWith('/access/') || url.startsWith('/.well-known/');
+/** The REST API and AuthZEN's endpoints read their own bodies: not page writes. */
+const isApi = (url) => url.startsWith('/api/') || isAuthzen(url);
 /** Same as `serverActions.bodySizeLimit` in next.config.ts and proxy.ts. */
 const ACTION_BODY_LIMIT = 64 * 1024;
 
@@ -29,7 +34,7 @@ const ACTION_BODY_LIMIT = 64 * 1024;
  */
 function passesLength(req, res) {
   const url = req.url ?? '';
-  const isPageWrite = !['GET', 'HEAD', 'OPTIONS'].includes(req.method ?? 'GET') && !url.startsWith('/api/') && !url.startsWith('/users/import/csv');
+  const isPageWrite = !['GET', 'HEAD', 'OPTIONS'].includes(req.method ?? 'GET') && !isApi(url) && !url.startsWith('/users/import/csv');
   if (!isPageWrite || req.headers['content-length'] !== undefined) return Promise.resolve(true);
   return new Promise((resolve) => {
     let size = 0;
@@ -58,7 +63,8 @@ http
   .createServer((req, res) => {
     // A caller's own id is kept when it is a plain token; otherwise one is made.
     const given = req.headers['x-request-id'];
-    const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : crypto.randomUUID();
+    const kept = isAuthzen(req.url ?? '') ? AUTHZEN_REQUEST_ID : REQUEST_ID;
+    const id = typeof given === 'string' && kept.test(given) ? given : crypto.randomUUID();
     req.headers['x-request-id'] = id;
     res.setHeader('X-Request-Id', id);
     const started = process.hrtime.bigint();

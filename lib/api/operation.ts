@@ -1,6 +1,6 @@
 import 'server-only';
 import { z } from 'zod';
-import { authenticateApiKey } from '@/lib/dal/api-keys';
+import { authenticateApiKey, type AuthenticatedKey } from '@/lib/dal/api-keys';
 import type { Principal } from '@/lib/dal/principal';
 import { DalError } from '@/lib/dal/errors';
 import { ApiError, errorResponse, etagOf, ifMatchVersion, invalidInput, jsonResponse, readJsonBody } from './http';
@@ -92,31 +92,41 @@ function queryObject(url: URL): Record<string, string> {
 }
 
 /**
- * One API call: authenticate the key (fresh: revoked, expired or a deactivated user is refused
- * now), take a token from its rate limit, parse the path, query, If-Match and body at the boundary,
- * then run the operation, which calls lib/dal verbs that authorize on their own.
+ * Authenticate the key (fresh: revoked, expired or a deactivated user is refused now) and take a
+ * token from its rate limit: every API call's first step, the REST API's and AuthZEN's
+ * (lib/authzen/http.ts). `headers` (the rate limit's) go on the answer, whatever it is.
+ */
+export function authenticateCall(request: Request, headers: Record<string, string>): AuthenticatedKey {
+  let auth;
+  try {
+    auth = authenticateApiKey(bearer(request));
+  } catch (error) {
+    if (!(error instanceof DalError) || error.code !== 'unauthenticated') throw error;
+    throw new ApiError('unauthenticated', error.message, undefined, { 'www-authenticate': 'Bearer' });
+  }
+  noteActor(auth.principal.userId, auth.keyId);
+  const limit = apiRateLimiter.take(auth.keyId, auth.rateLimitPerMinute);
+  headers['ratelimit-limit'] = String(auth.rateLimitPerMinute);
+  if (!limit.ok) {
+    throw new ApiError('rate-limited', `This key may make ${auth.rateLimitPerMinute} calls a minute; try again in ${limit.retryAfterSeconds} s.`, undefined, {
+      ...headers,
+      'retry-after': String(limit.retryAfterSeconds),
+      'ratelimit-remaining': '0',
+    });
+  }
+  headers['ratelimit-remaining'] = String(limit.remaining);
+  return auth;
+}
+
+/**
+ * One API call: authenticate the key and take a token from its rate limit, parse the path, query,
+ * If-Match and body at the boundary, then run the operation, which calls lib/dal verbs that
+ * authorize on their own.
  */
 async function run(op: Operation, request: Request, rawParams: Record<string, string>): Promise<Response> {
   const headers: Record<string, string> = {};
   try {
-    let auth;
-    try {
-      auth = authenticateApiKey(bearer(request));
-    } catch (error) {
-      if (!(error instanceof DalError) || error.code !== 'unauthenticated') throw error;
-      throw new ApiError('unauthenticated', error.message, undefined, { 'www-authenticate': 'Bearer' });
-    }
-    noteActor(auth.principal.userId, auth.keyId);
-    const limit = apiRateLimiter.take(auth.keyId, auth.rateLimitPerMinute);
-    headers['ratelimit-limit'] = String(auth.rateLimitPerMinute);
-    if (!limit.ok) {
-      throw new ApiError('rate-limited', `This key may make ${auth.rateLimitPerMinute} calls a minute; try again in ${limit.retryAfterSeconds} s.`, undefined, {
-        ...headers,
-        'retry-after': String(limit.retryAfterSeconds),
-        'ratelimit-remaining': '0',
-      });
-    }
-    headers['ratelimit-remaining'] = String(limit.remaining);
+    const auth = authenticateCall(request, headers);
     const params = parseWith(op.params, rawParams);
     const query = parseWith(op.query ?? z.strictObject({}), queryObject(new URL(request.url)));
     const expected = op.ifMatch ? ifMatchVersion(request) : null;

@@ -174,13 +174,27 @@ export function decisionIndex(now = Date.now()): DecisionIndex {
 }
 
 /**
+ * Whom a key may ask about: its own user, and the users it could see in the users list (the whole
+ * account, or an agent manager's subtree). Anyone else is answered as a user who does not exist.
+ * The one rule of /api/v1/authorize and the AuthZEN endpoints (lib/dal/authzen.ts).
+ */
+export function visibleTo(ctx: Principal, index: DecisionIndex): (userId: number) => boolean {
+  const reach = reachOfAny(ctx, USER_LIST_PERMISSIONS);
+  const subtree = reach === 'managed-groups' ? managedSubtree(ctx) : null;
+  return (userId) => {
+    if (userId === ctx.userId || reach === 'account') return true;
+    const group = index.groupOfUser(userId);
+    return subtree !== null && group !== null && subtree.has(group);
+  };
+}
+
+/**
  * "May this user do this, in this channel?", for a batch of questions, answered from the index.
  * A key may ask about its own user, and about the users it could see in the users list (the
  * whole account, or an agent manager's subtree); anyone else is answered "unknown-user", the same
  * as a user who does not exist.
  */
 export function authorizeBatch({ ctx, input }: { ctx: Principal; input: unknown }): { answers: Decision[] } {
-  const reach = reachOfAny(ctx, USER_LIST_PERMISSIONS);
   const { questions } = parseInput(authorizeInput, input);
   const { catalog } = ctx;
   const problems: Record<string, string[]> = {};
@@ -194,12 +208,7 @@ export function authorizeBatch({ ctx, input }: { ctx: Principal; input: unknown 
   if (first) throw new DalError('invalid', `${first[0]}: ${first[1][0]}`, problems);
 
   const index = decisionIndex();
-  const subtree = reach === 'managed-groups' ? managedSubtree(ctx) : null;
-  const sees = (userId: number) => {
-    if (userId === ctx.userId || reach === 'account') return true;
-    const group = index.groupOfUser(userId);
-    return subtree !== null && group !== null && subtree.has(group);
-  };
+  const sees = visibleTo(ctx, index);
   const answers = questions.map(({ user, permission, channel }): Decision => {
     if (!index.knows(user) || !sees(user)) return { allowed: false, reason: 'unknown-user' };
     if (!index.isActive(user)) return { allowed: false, reason: 'user-deactivated' };

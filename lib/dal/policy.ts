@@ -4,7 +4,7 @@ import { getDb } from '@/db/client';
 import * as t from '@/db/schema';
 import type { Catalog } from '@/lib/permissions/catalog';
 import { effectivePermissions, type EffectiveInput } from '@/lib/permissions/effective';
-import { coveringPermissions, lastHolderRefusal, manageRefusal, permissionsLost, usesPermission } from '@/lib/permissions/policy';
+import { coveringPermissions, lastHolderRefusal, manageRefusal, permissionsLost, usesPermission, type Subject } from '@/lib/permissions/policy';
 import { deny } from './authorize';
 import { subjectOf, type Principal } from './principal';
 
@@ -13,11 +13,14 @@ import { subjectOf, type Principal } from './principal';
  * turn a refusal into a logged DalError. No rule is decided here.
  */
 
-/** Why `ctx` may not act on user `userId` (null: he may); "no such user" when he does not exist. */
-export function manageVerdict(ctx: Principal, userId: number): string | null {
+/**
+ * Why `actor` may not act on user `userId` (null: he may); "no such user" when he does not exist.
+ * The actor is the principal of a request, or any user (AuthZEN asks about a subject's reach).
+ */
+export function manageVerdict(actor: Subject, userId: number): string | null {
   const target = subjectOf(userId);
   if (!target) return 'There is no such user.';
-  return manageRefusal(ctx, target);
+  return manageRefusal(actor, target);
 }
 
 /** Refuse, in the security log, any change by `ctx` to a user he may not manage. */

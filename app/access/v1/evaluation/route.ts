@@ -1,0 +1,3 @@
+import { evaluationEndpoint } from '@/lib/authzen/endpoints';
+
+export const POST = evaluationEndpoint;

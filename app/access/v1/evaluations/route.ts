@@ -1,0 +1,3 @@
+import { evaluationsEndpoint } from '@/lib/authzen/endpoints';
+
+export const POST = evaluationsEndpoint;

@@ -1,0 +1,3 @@
+import { actionSearchEndpoint } from '@/lib/authzen/endpoints';
+
+export const POST = actionSearchEndpoint;

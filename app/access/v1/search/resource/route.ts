@@ -1,0 +1,3 @@
+import { resourceSearchEndpoint } from '@/lib/authzen/endpoints';
+
+export const POST = resourceSearchEndpoint;

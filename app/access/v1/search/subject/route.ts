@@ -1,0 +1,3 @@
+import { subjectSearchEndpoint } from '@/lib/authzen/endpoints';
+
+export const POST = subjectSearchEndpoint;
