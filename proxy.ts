@@ -1,33 +1,11 @@
 import { NextResponse, type NextRequest } from 'next/server';
+import { isSameOrigin } from '@/lib/http/origin';
 
 /** Same as `serverActions.bodySizeLimit` in next.config.ts. */
 const ACTION_BODY_LIMIT = 64 * 1024;
 
 const plain = (status: number, text: string) =>
   new NextResponse(text, { status, headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' } });
-
-/**
- * The console's own origin as the browser sees it: the Host header; behind a reverse proxy the
- * operator says so (SWITCHBOARD_TRUST_PROXY=1) and X-Forwarded-Host / -Proto are believed instead.
- */
-function expectedOrigin(request: NextRequest): string | null {
-  const trustProxy = process.env.SWITCHBOARD_TRUST_PROXY === '1';
-  const host = (trustProxy && request.headers.get('x-forwarded-host')?.split(',')[0]?.trim()) || request.headers.get('host');
-  const proto = (trustProxy && request.headers.get('x-forwarded-proto')?.split(',')[0]?.trim()) || request.nextUrl.protocol.replace(/:$/, '');
-  return host ? `${proto}://${host}`.toLowerCase() : null;
-}
-
-/** The Origin header, normalized to scheme://host[:port]; null when absent, "null" or malformed. */
-function originOf(request: NextRequest): string | null {
-  const origin = request.headers.get('origin');
-  if (!origin || origin === 'null') return null;
-  try {
-    const url = new URL(origin);
-    return url.origin.toLowerCase();
-  } catch {
-    return null;
-  }
-}
 
 /** The body, read up to `limit` bytes whatever its transfer encoding; null when it is longer. */
 async function boundedBody(request: NextRequest, limit: number): Promise<Uint8Array | null> {
@@ -60,24 +38,47 @@ async function boundedBody(request: NextRequest, limit: number): Promise<Uint8Ar
  * must be what the console's own forms send (400): Next.js would answer all of these with a 500.
  */
 async function checkPageWrite(request: NextRequest): Promise<NextResponse | null> {
-  const origin = originOf(request);
-  if (!origin || origin !== expectedOrigin(request)) return plain(403, 'This request must come from the console itself; nothing was changed.');
+  if (!isSameOrigin(request)) return plain(403, 'This request must come from the console itself; nothing was changed.');
   const declared = Number(request.headers.get('content-length') ?? 0);
   if (declared > ACTION_BODY_LIMIT) return plain(413, `The request is larger than ${ACTION_BODY_LIMIT / 1024} kB; nothing was changed.`);
   const body = await boundedBody(request, ACTION_BODY_LIMIT);
   if (body === null) return plain(413, `The request is larger than ${ACTION_BODY_LIMIT / 1024} kB; nothing was changed.`);
-  if (request.headers.has('next-action')) {
-    const type = request.headers.get('content-type') ?? '';
-    if (/^multipart\/form-data\b/i.test(type)) return null;
-    // A server action's arguments travel as a JSON array.
+  const type = request.headers.get('content-type') ?? '';
+  const invalid = plain(400, 'The request body is not valid; nothing was changed.');
+  if (/^multipart\/form-data\b/i.test(type)) {
+    // A form (sign-in, or one posted without script): it must parse, and carry text only (no files);
+    // its values are what people typed, "$" or not.
+    try {
+      const form = await new Request('http://x/', { method: 'POST', headers: { 'content-type': type }, body: body as BodyInit }).formData();
+      for (const [, value] of form) if (typeof value !== 'string') return invalid;
+    } catch {
+      return invalid;
+    }
+  } else if (request.headers.has('next-action')) {
+    // A server action's arguments travel as a JSON list of plain values.
     try {
       const args: unknown = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body));
-      if (!Array.isArray(args)) throw new Error('not a list');
+      if (!Array.isArray(args) || !consoleValue(args)) return invalid;
     } catch {
-      return plain(400, 'The request body is not valid; nothing was changed.');
+      return invalid;
     }
   }
   return null;
+}
+
+/**
+ * What the console's own forms send to an action: plain JSON values. React's wire format marks its
+ * special values with a leading "$" (an escaped "$" is "$$"); the console sends none but undefined,
+ * dates and the numbers JSON lacks, so any other reference (a Map, a Blob, a promise, a server
+ * reference, a path into another value) is a crafted call and refused here, not a 500 in React.
+ */
+const PLAIN_MARKS = /^\$(\$|undefined$|D\d|n-?\d|-0$|Infinity$|-Infinity$|NaN$)/;
+function consoleValue(value: unknown, depth = 0): boolean {
+  if (depth > 32) return false;
+  if (typeof value === 'string') return !value.startsWith('$') || PLAIN_MARKS.test(value);
+  if (Array.isArray(value)) return value.every((v) => consoleValue(v, depth + 1));
+  if (value && typeof value === 'object') return Object.entries(value).every(([k, v]) => !k.startsWith('$') && consoleValue(v, depth + 1));
+  return true;
 }
 
 /** The headers every HTML page carries: a strict CSP with this response's nonce, no framing, no referrer leaks. */
@@ -117,6 +118,13 @@ function isPageWrite(request: NextRequest): boolean {
 }
 
 export async function proxy(request: NextRequest) {
+  // A page answers reads, and writes as POST: any other method is a client's mistake, not a page render (or a 500).
+  if (!['GET', 'HEAD', 'POST', 'OPTIONS'].includes(request.method)) {
+    return new NextResponse('This method is not allowed here.', {
+      status: 405,
+      headers: { allow: 'GET, HEAD, POST', 'content-type': 'text/plain; charset=utf-8' },
+    });
+  }
   if (isPageWrite(request)) {
     const refused = await checkPageWrite(request);
     if (refused) return refused;
@@ -135,5 +143,5 @@ export async function proxy(request: NextRequest) {
 export const config = {
   // Pages and their server actions; not the APIs (the REST API, AuthZEN's /access/v1 and its
   // /.well-known metadata: their own pipelines answer them), nor static files.
-  matcher: [{ source: '/((?!api/|access/|\\.well-known/|_next/static|_next/image|favicon.ico|icon.svg|robots.txt).*)' }],
+  matcher: [{ source: '/((?!api/|access/|\\.well-known/|_next/static/|_next/image|favicon\\.ico$|icon\\.svg$|robots\\.txt$).*)' }],
 };

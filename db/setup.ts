@@ -46,7 +46,9 @@ export async function prepareDatabase(opts: { file: string; preset: string; demo
 
 export function demoSignInLines(prepared: PreparedDatabase, envPassword: string | undefined): string[] {
   const shown = demoAccounts[prepared.preset]?.highlighted ?? [];
-  const password = prepared.generatedPassword ?? envPassword;
+  // Only a password made here is printed (once, when the database is created); one the operator
+  // set in SWITCHBOARD_DEMO_PASSWORD stays out of the logs.
+  const password = prepared.generatedPassword ?? (envPassword ? '(the password in SWITCHBOARD_DEMO_PASSWORD)' : undefined);
   const lines = shown.map((l) => `  ${l.padEnd(8)} ${password ?? '(the password printed when this database was created)'}`);
   return [`Demo sign-ins (${prepared.preset} preset):`, ...lines];
 }

@@ -61,6 +61,23 @@ test.describe('signing in', () => {
     }
   });
 
+  test("Auth.js's own sign-out route ends the server session too", async ({ page, browser }) => {
+    await signIn(page, 'sales');
+    const cookies = await page.context().cookies();
+    const { csrfToken } = (await (await page.request.get('/api/auth/csrf')).json()) as { csrfToken: string };
+    const out = await page.request.post('/api/auth/signout', { form: { csrfToken }, maxRedirects: 0 });
+    expect(out.status()).toBeLessThan(400);
+    const replay = await browser.newContext();
+    try {
+      await replay.addCookies(cookies);
+      const stale = await replay.newPage();
+      await stale.goto('/users');
+      await expect(stale).toHaveURL(/\/login/);
+    } finally {
+      await replay.close();
+    }
+  });
+
   test('a browser where he signed in before still opens while others have locked his name by guessing', async ({ page, browser }) => {
     await signIn(page, 'tara.okafor');
     await page.getByRole('button', { name: 'Sign out', exact: true }).click();

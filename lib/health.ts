@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { getDb } from '@/db/client';
 import journal from '@/db/migrations/meta/_journal.json';
+import { logger } from '@/lib/log/logger';
 
 /** Below this much free space where the database lives, writes may fail: not ready. */
 export const MIN_FREE_BYTES = 64 * 1024 * 1024;
@@ -28,9 +29,11 @@ export function readiness(): Readiness {
     if (pending) problems.push(`${pending} database migration(s) pending: restart with npm start, or run npm run db:migrate.`);
     const dir = path.dirname(db.$client.name);
     const { bavail, bsize } = fs.statfsSync(dir);
-    if (bavail * bsize < MIN_FREE_BYTES) problems.push(`Less than ${MIN_FREE_BYTES / 1024 / 1024} MB free on the disk of ${dir}.`);
+    // The path stays out of the answer (anyone may ask): the operator knows where SWITCHBOARD_DB points.
+    if (bavail * bsize < MIN_FREE_BYTES) problems.push(`Less than ${MIN_FREE_BYTES / 1024 / 1024} MB free on the database's disk.`);
   } catch (error) {
-    problems.push(`The database cannot be read: ${error instanceof Error ? error.message.split('\n')[0] : 'unknown error'}.`);
+    problems.push('The database cannot be read; the server log says why.');
+    logger.error({ err: error }, 'readiness: the database cannot be read');
   }
   return { ready: problems.length === 0, problems };
 }

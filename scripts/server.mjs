@@ -22,7 +22,18 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,100}$/;
 const AUTHZEN_REQUEST_ID = /^[\x21-\x7e](?:[\x20-\x7e]{0,254}[\x21-\x7e])?$/;
 const isAuthzen = (url) => url.startsWith('/access/') || url.startsWith('/.well-known/');
 /** The REST API and AuthZEN's endpoints read their own bodies: not page writes. */
-const isApi = (url) => url.startsWith('/api/') || isAuthzen(url);
+const isApi = (path) => path.startsWith('/api/') || isAuthzen(path);
+/**
+ * The request's path as Next.js will route it: dot segments resolved, an absolute-form target
+ * reduced to its path (never its user info), matrix parameters kept out of the log by the cap.
+ */
+function pathOf(req) {
+  try {
+    return new URL(req.url ?? '/', 'http://switchboard.invalid').pathname;
+  } catch {
+    return '/';
+  }
+}
 /** Same as `serverActions.bodySizeLimit` in next.config.ts and proxy.ts. */
 const ACTION_BODY_LIMIT = 64 * 1024;
 
@@ -33,8 +44,8 @@ const ACTION_BODY_LIMIT = 64 * 1024;
  * request goes on to Next.js.
  */
 function passesLength(req, res) {
-  const url = req.url ?? '';
-  const isPageWrite = !['GET', 'HEAD', 'OPTIONS'].includes(req.method ?? 'GET') && !isApi(url) && !url.startsWith('/users/import/csv');
+  const path = pathOf(req);
+  const isPageWrite = !['GET', 'HEAD', 'OPTIONS'].includes(req.method ?? 'GET') && !isApi(path) && path !== '/users/import/csv';
   if (!isPageWrite || req.headers['content-length'] !== undefined) return Promise.resolve(true);
   return new Promise((resolve) => {
     let size = 0;
@@ -63,7 +74,7 @@ http
   .createServer((req, res) => {
     // A caller's own id is kept when it is a plain token; otherwise one is made.
     const given = req.headers['x-request-id'];
-    const kept = isAuthzen(req.url ?? '') ? AUTHZEN_REQUEST_ID : REQUEST_ID;
+    const kept = isAuthzen(pathOf(req)) ? AUTHZEN_REQUEST_ID : REQUEST_ID;
     const id = typeof given === 'string' && kept.test(given) ? given : crypto.randomUUID();
     req.headers['x-request-id'] = id;
     res.setHeader('X-Request-Id', id);
@@ -73,7 +84,7 @@ http
       const line = {
         reqId: id,
         method: req.method,
-        route: (req.url ?? '/').split('?')[0],
+        route: pathOf(req).slice(0, 200),
         status: res.statusCode,
         ms: Number((process.hrtime.bigint() - started) / 1000n) / 1000,
         ...(store.userId !== undefined ? { userId: store.userId } : {}),

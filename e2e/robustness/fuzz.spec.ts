@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { prepareDatabase, Server } from './harness';
@@ -180,7 +181,9 @@ async function signedInAdmin(): Promise<() => string> {
   return () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
 }
 
-/** Every server action of the build, with the page it is posted to; signing out last (it ends the session). */
+/** Every server action of the build, with the page it is posted to; the sign-outs last (they end the session the others need). */
+const endsSession = (name: string) => name === 'signOutAction' || name === 'signOutEverywhereAction';
+
 function actionsOfBuild() {
   const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, '.next', 'server', 'server-reference-manifest.json'), 'utf8')) as {
     node: Record<string, { workers: Record<string, unknown>; exportedName: string }>;
@@ -193,7 +196,7 @@ function actionsOfBuild() {
       .replace(/\[[^\]]+\]/g, '1') || '/';
   return Object.entries(manifest.node)
     .map(([id, a]) => ({ id, name: a.exportedName, route: routeOf(Object.keys(a.workers)[0]!) }))
-    .sort((a, b) => Number(a.name === 'signOutAction') - Number(b.name === 'signOutAction'));
+    .sort((a, b) => Number(endsSession(a.name)) - Number(endsSession(b.name)));
 }
 
 test('the server actions: 1,700 bad calls over every action of the build, signed in as the admin, none 5xx, none leaking', async () => {
@@ -293,6 +296,48 @@ test('server-action transports: a foreign or missing origin is 403, a malformed 
       413,
     ],
   ];
+  // A raw request, exactly as written (fetch would resolve "/api/../skills" to "/skills" itself).
+  const raw = (path: string, headers: Record<string, string>, body?: string) =>
+    new Promise<Response>((resolve, reject) => {
+      const length = body !== undefined && !headers['transfer-encoding'] ? { 'content-length': String(Buffer.byteLength(body)) } : {};
+      const req = http.request({ host: '127.0.0.1', port: new URL(server.url).port, path, method: 'POST', headers: { ...headers, ...length } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve(new Response(Buffer.concat(chunks), { status: res.statusCode })));
+      });
+      req.setTimeout(20_000, () => req.destroy(new Error(`no answer for ${path}`)));
+      req.on('error', reject);
+      if (body !== undefined) req.write(body);
+      req.end();
+    });
+  const { port } = new URL(server.url);
+  cases.push(
+    [
+      'a chunked body behind "/api/.." (no length)',
+      () => raw('/api/../skills', { 'next-action': createSkill.id, origin: server.url, 'transfer-encoding': 'chunked' }, '[1]'),
+      411,
+    ],
+    [
+      'a chunked 100 kB body behind "/api/.."',
+      () => raw('/api/../skills', { 'next-action': createSkill.id, origin: server.url, 'transfer-encoding': 'chunked' }, big),
+      413,
+    ],
+    ['PUT to a page', () => action({ origin: server.url }, valid, { method: 'PUT' }), 405],
+    ['a React reference in the arguments', () => action({ origin: server.url }, '["$Q1"]'), 400],
+    ['a path into another value', () => action({ origin: server.url }, '[{"then":"$1:__proto__:then"}]'), 400],
+    ['multipart without a boundary', () => action({ origin: server.url, 'content-type': 'multipart/form-data' }, '{{{'), 400],
+    [
+      'the host in other letters',
+      () =>
+        raw('/skills', { 'next-action': createSkill.id, origin: `http://localhost:${port}`, host: `LOCALHOST:${port}`, 'content-type': 'text/plain' }, valid),
+      403,
+    ],
+    [
+      'a foreign origin at a path beside the favicon',
+      () => send(`${server.url}/favicon.icoX`, { method: 'POST', headers: { 'next-action': createSkill.id, origin: 'http://evil.example' }, body: valid }),
+      403,
+    ],
+  );
   const answered: string[] = [];
   for (const [what, call, status] of cases) {
     const r = await call();

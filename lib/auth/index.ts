@@ -1,7 +1,8 @@
 import NextAuth, { CredentialsSignin } from 'next-auth';
 import Credentials from 'next-auth/providers/credentials';
 import { cookies } from 'next/headers';
-import { openSession } from '@/lib/dal/sessions';
+import { logger } from '@/lib/log/logger';
+import { endSession, openSession, sessionIsOpen } from '@/lib/dal/sessions';
 import { DEVICE_COOKIE, DEVICE_COOKIE_MAX_AGE_S, verifyCredentials } from '@/lib/dal/sign-in';
 
 declare module 'next-auth' {
@@ -28,8 +29,27 @@ export class LockedSignIn extends CredentialsSignin {
 
 export const { handlers, auth, signIn, signOut } = NextAuth({
   trustHost: true,
+  // Auth.js's own messages go to the JSON log; a refused sign-in is an everyday event, not an error with a stack.
+  logger: {
+    error(error) {
+      if (error instanceof CredentialsSignin || error.name === 'CredentialsSignin') logger.info({ event: 'sign-in-refused' }, 'sign-in refused');
+      else logger.error({ err: error }, 'auth error');
+    },
+    warn(code) {
+      logger.warn({ code }, 'auth warning');
+    },
+    debug() {},
+  },
   session: { strategy: 'jwt', maxAge: 8 * 60 * 60 },
-  pages: { signIn: '/login' },
+  // Auth.js's own error page would answer a crafted ?error=Configuration with a 500: the sign-in page says it instead.
+  pages: { signIn: '/login', error: '/login' },
+  events: {
+    // Auth.js's own sign-out route (POST /api/auth/signout) ends the server session too, not only the cookie.
+    signOut(message) {
+      const sid = 'token' in message ? message.token?.sid : undefined;
+      if (typeof sid === 'string') endSession(sid);
+    },
+  },
   providers: [
     Credentials({
       credentials: { loginName: { label: 'Login name' }, password: { label: 'Password', type: 'password' } },
@@ -59,6 +79,8 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
   ],
   callbacks: {
     jwt({ token, user }) {
+      // A session ended on the server (signed out, or too old) is not renewed: the cookie goes with it.
+      if (!user && typeof token.sid === 'string' && typeof token.uid === 'number' && !sessionIsOpen(token.sid, token.uid)) return null;
       if (user) {
         token.uid = Number(user.id);
         token.sv = user.sessionVersion;

@@ -4,7 +4,7 @@ import type { DB } from '@/db/client';
 import * as t from '@/db/schema';
 import { createTestDatabase, principalOf, refusalOf, snapshot, userByLogin } from '@/lib/testing/db';
 import { loadPrincipal } from './principal';
-import { endSession, openSession, sessionIsOpen, signOutEverywhere } from './sessions';
+import { endSession, openSession, SESSION_MAX_AGE_MS, sessionIsOpen, signOutEverywhere } from './sessions';
 
 let db: DB;
 beforeEach(async () => {
@@ -19,8 +19,9 @@ describe('sessions', () => {
     endSession(here);
     expect(sessionIsOpen(here, sales.id)).toBe(false);
     expect(sessionIsOpen(there, sales.id)).toBe(true);
-    // A session id names its own user only.
+    // A session id names its own user only, and ends SESSION_MAX_AGE_MS after its sign-in however active.
     expect(sessionIsOpen(there, userByLogin(db, 'agent').id)).toBe(false);
+    expect(sessionIsOpen(there, sales.id, Date.now() + SESSION_MAX_AGE_MS + 1)).toBe(false);
   });
 
   it('"sign out everywhere" for oneself ends every session and every cookie of his, audited', () => {

@@ -20,10 +20,17 @@ export function openSession(userId: number, now = Date.now()): string {
   return id;
 }
 
-/** The session exists and nobody ended it (signing out, or "sign out everywhere"). */
-export function sessionIsOpen(id: string, userId: number): boolean {
-  const row = getDb().select({ endedAt: t.sessions.endedAt, userId: t.sessions.userId }).from(t.sessions).where(eq(t.sessions.id, id)).get();
-  return row !== undefined && row.endedAt === null && row.userId === userId;
+/** However active, a session ends this long after its sign-in (a shift and then some): a stolen cookie does not live forever. */
+export const SESSION_MAX_AGE_MS = 12 * 60 * 60 * 1000;
+
+/** The session exists, is his, is younger than SESSION_MAX_AGE_MS, and nobody ended it (signing out, or "sign out everywhere"). */
+export function sessionIsOpen(id: string, userId: number, now = Date.now()): boolean {
+  const row = getDb()
+    .select({ endedAt: t.sessions.endedAt, userId: t.sessions.userId, createdAt: t.sessions.createdAt })
+    .from(t.sessions)
+    .where(eq(t.sessions.id, id))
+    .get();
+  return row !== undefined && row.endedAt === null && row.userId === userId && now - row.createdAt < SESSION_MAX_AGE_MS;
 }
 
 /** Signing out ends the session on the server: its cookie opens nothing afterwards. */

@@ -66,6 +66,16 @@ describe('verifyCredentials', () => {
     await expect(verifyCredentials({ loginName: 'dev.nguyen', password: TEST_PASSWORD }, now + 4, `${first.device}x`)).resolves.toMatchObject({
       reason: 'locked',
     });
+    // …a token from before "sign out everywhere" (or a new password, or deactivation) counts for nothing…
+    db.update(t.users)
+      .set({ sessionVersion: userByLogin(db, 'dev.nguyen').sessionVersion + 1 })
+      .where(eq(t.users.loginName, 'dev.nguyen'))
+      .run();
+    await expect(verifyCredentials({ loginName: 'dev.nguyen', password: TEST_PASSWORD }, now + 4, first.device)).resolves.toMatchObject({ reason: 'locked' });
+    db.update(t.users)
+      .set({ sessionVersion: userByLogin(db, 'dev.nguyen').sessionVersion - 1 })
+      .where(eq(t.users.loginName, 'dev.nguyen'))
+      .run();
     // …and guessing from that browser locks that browser alone.
     for (let i = 0; i < MAX_FAILURES; i++) await verifyCredentials({ loginName: 'dev.nguyen', password: 'guess' }, now + 5, first.device);
     await expect(verifyCredentials({ loginName: 'dev.nguyen', password: TEST_PASSWORD }, now + 6, first.device)).resolves.toMatchObject({ reason: 'locked' });

@@ -32,14 +32,19 @@ function deviceSecret(): string {
   return secret;
 }
 
-/** A device token for `key` (a lower-cased login name): who signed in here, and when, signed. */
-function deviceToken(key: string, now: number): string {
-  const payload = Buffer.from(JSON.stringify({ l: key, t: now })).toString('base64url');
+/**
+ * A device token for `key` (a lower-cased login name) and the user it names: who signed in here,
+ * at which session version, and when, signed. "Sign out everywhere", a new password and
+ * deactivation raise the session version, so they void every token too.
+ */
+function deviceToken(key: string, user: { id: number; sessionVersion: number }, now: number): string {
+  const payload = Buffer.from(JSON.stringify({ l: key, u: user.id, v: user.sessionVersion, t: now })).toString('base64url');
   return `${payload}.${crypto.createHmac('sha256', deviceSecret()).update(payload).digest('base64url')}`;
 }
 
-/** The device token's own throttle key when it is a valid one for `key`, else null. */
-function knownDevice(token: string | null | undefined, key: string, now: number): string | null {
+/** The device token's own throttle key when it is a valid one for `key` and that user as he is now, else null. */
+function knownDevice(token: string | null | undefined, key: string, user: { id: number; sessionVersion: number } | undefined, now: number): string | null {
+  if (!user) return null;
   if (!token || token.length > 500) return null;
   const [payload, mac] = token.split('.');
   if (!payload || !mac) return null;
@@ -47,8 +52,9 @@ function knownDevice(token: string | null | undefined, key: string, now: number)
   const given = Buffer.from(mac, 'base64url');
   if (given.length !== expected.length || !crypto.timingSafeEqual(given, expected)) return null;
   try {
-    const { l, t: issued } = JSON.parse(Buffer.from(payload, 'base64url').toString()) as { l: unknown; t: unknown };
-    if (l !== key || typeof issued !== 'number' || issued > now || now - issued > DEVICE_COOKIE_MAX_AGE_S * 1000) return null;
+    const { l, u, v, t: issued } = JSON.parse(Buffer.from(payload, 'base64url').toString()) as { l: unknown; u: unknown; v: unknown; t: unknown };
+    if (l !== key || u !== user.id || v !== user.sessionVersion) return null;
+    if (typeof issued !== 'number' || issued > now || now - issued > DEVICE_COOKIE_MAX_AGE_S * 1000) return null;
   } catch {
     return null;
   }
@@ -91,20 +97,20 @@ export async function verifyCredentials(input: unknown, now = Date.now(), device
   const { loginName, password } = parseInput(signInInput, input);
   const db = getDb();
   const key = loginName.toLowerCase();
-  const throttleKey = knownDevice(device, key, now) ?? key;
-  if (reserveAttempt(throttleKey, now)) return { ok: false, reason: 'locked' };
-
   const user = db
     .select()
     .from(t.users)
     .where(sql`${t.users.loginName} = ${loginName} collate nocase`)
     .get();
+  const throttleKey = knownDevice(device, key, user, now) ?? key;
+  if (reserveAttempt(throttleKey, now)) return { ok: false, reason: 'locked' };
+
   // Unknown, or no password yet: verify against a dummy hash all the same, so the time says nothing.
   const usable = user && hasPassword(user.passwordHash) ? user : undefined;
   const valid = await verifyPassword(usable?.passwordHash ?? (await dummyPasswordHash()), password);
   if (user && usable && valid && user.status === 'active') {
     db.delete(t.loginThrottle).where(eq(t.loginThrottle.loginName, throttleKey)).run();
-    return { ok: true, userId: user.id, sessionVersion: user.sessionVersion, device: deviceToken(key, now) };
+    return { ok: true, userId: user.id, sessionVersion: user.sessionVersion, device: deviceToken(key, user, now) };
   }
   const after = db.select().from(t.loginThrottle).where(eq(t.loginThrottle.loginName, throttleKey)).get();
   return { ok: false, reason: after && after.lockedUntil > now ? 'locked' : 'wrong-credentials' };

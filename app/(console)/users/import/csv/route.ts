@@ -1,4 +1,5 @@
 import { ERROR_STATUS } from '@/lib/api/error-codes';
+import { isSameOrigin } from '@/lib/http/origin';
 import { revalidatePath } from 'next/cache';
 import { getPrincipal } from '@/lib/auth/principal';
 import { ApiError, readBodyBytes } from '@/lib/api/http';
@@ -15,9 +16,7 @@ import { MAX_IMPORT_BYTES } from '@/lib/schemas/users';
  */
 export async function POST(request: Request): Promise<Response> {
   const refuse = (status: number, error: Extract<ActionResult, { ok: false }>) => Response.json(error, { status, headers: { 'cache-control': 'no-store' } });
-  const host = request.headers.get('x-forwarded-host') ?? request.headers.get('host');
-  const origin = request.headers.get('origin');
-  if (!origin || !host || safeHost(origin) !== host) {
+  if (!isSameOrigin(request)) {
     return refuse(403, { ok: false, code: 'forbidden', error: 'Import from the Users page of this console.' });
   }
   if (!/^text\/csv\b/i.test(request.headers.get('content-type') ?? '')) {
@@ -47,13 +46,5 @@ export async function POST(request: Request): Promise<Response> {
   } catch (error) {
     const result = toActionResult(error);
     return refuse(ERROR_STATUS[result.code], result);
-  }
-}
-
-function safeHost(origin: string): string | null {
-  try {
-    return new URL(origin).host;
-  } catch {
-    return null;
   }
 }
