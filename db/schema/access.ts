@@ -91,6 +91,13 @@ export const userProfiles = sqliteTable(
       .references(() => profiles.id, { onDelete: 'restrict' }),
     /** The profile version current when it was assigned; see profiles.floorVersion. */
     version: integer('version').notNull(),
+    /**
+     * Who gave it: a person ('manual') or a directory group's mapping ('directory'). Membership
+     * changes add and remove only what a mapping gave; what an admin gave by hand stays.
+     */
+    source: text('source', { enum: ['manual', 'directory'] })
+      .notNull()
+      .default('manual'),
   },
   (t) => [primaryKey({ columns: [t.userId, t.roleKey] }), index('user_profiles_profile_idx').on(t.profileId, t.userId)],
 );

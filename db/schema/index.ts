@@ -3,3 +3,4 @@ export * from './users';
 export * from './access';
 export * from './audit';
 export * from './api-keys';
+export * from './directory-groups';

@@ -21,6 +21,17 @@ export const users = sqliteTable(
     maxChats: integer('max_chats'),
     /** Bumped on deactivation, password or permission change: older sessions are refused. */
     sessionVersion: integer('session_version').notNull().default(1),
+    /** The identity provider's id for this user (SCIM `externalId`); opaque to Switchboard. */
+    externalId: text('external_id'),
+    /**
+     * Set when an identity provider provisions this user over SCIM: it then owns his login name,
+     * name, nickname, email and status, and the console shows those fields as the directory's.
+     */
+    provisionedBy: text('provisioned_by', { enum: ['scim'] }),
+    /** SCIM DELETE: deactivated and detached, no longer a SCIM resource; his audit history stays. */
+    deprovisionedAt: integer('deprovisioned_at', { mode: 'timestamp_ms' }),
+    /** Off for an SSO-only user: his password (if any) is refused like a wrong one. */
+    passwordSignIn: integer('password_sign_in', { mode: 'boolean' }).notNull().default(true),
     rowVersion: integer('row_version').notNull().default(1),
     createdAt: integer('created_at', { mode: 'timestamp_ms' })
       .notNull()
@@ -39,6 +50,7 @@ export const users = sqliteTable(
     index('users_email_idx').on(sql`${t.email} collate nocase`, t.id, t.groupId, t.status),
     index('users_group_idx').on(t.groupId, t.id),
     index('users_status_idx').on(t.status, t.id),
+    index('users_external_id_idx').on(t.externalId),
   ],
 );
 
@@ -92,4 +104,25 @@ export const sessions = sqliteTable(
     endedAt: integer('ended_at'),
   },
   (t) => [index('sessions_user_idx').on(t.userId)],
+);
+
+/**
+ * OpenID Connect identities linked to a user: the provider's `sub` at an issuer. After the first
+ * sign-in links it, a user is found by (issuer, subject) only, never again by a claim that can change.
+ */
+export const userIdentities = sqliteTable(
+  'user_identities',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    issuer: text('issuer').notNull(),
+    subject: text('subject').notNull(),
+    linkedAt: integer('linked_at', { mode: 'timestamp_ms' })
+      .notNull()
+      .default(sql`(unixepoch('subsec') * 1000)`),
+    lastSignInAt: integer('last_sign_in_at', { mode: 'timestamp_ms' }),
+  },
+  (t) => [uniqueIndex('user_identities_subject_uq').on(t.issuer, t.subject), index('user_identities_user_idx').on(t.userId)],
 );
