@@ -17,7 +17,10 @@ export function ActionOutcome({ outcome, children, className = '' }: { outcome: 
   const ref = useRef<HTMLDivElement>(null);
   const failed = outcome !== null && outcome.kind !== 'success';
   useEffect(() => {
-    if (failed) ref.current?.focus();
+    if (!failed) return;
+    // After a closing dialog has put the focus back on its opener (Radix does so in a timeout).
+    const timer = setTimeout(() => ref.current?.focus(), 0);
+    return () => clearTimeout(timer);
   }, [failed, outcome]);
   if (!outcome) return null;
   return (
