@@ -1,36 +1,41 @@
 'use client';
 
-import { useMutation } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { deleteProfileAction, duplicateProfileAction } from '@/app/(console)/profiles/actions';
-import { Alert } from '@/components/ui/alert';
+import { ActionOutcome } from '@/components/ui/action-outcome';
+import { useActionMutation } from '@/lib/query/action-mutation';
+import { profileKeys } from '@/lib/query/keys';
 import { Button, buttonClass } from '@/components/ui/button';
 import { ConfirmDialog, Dialog } from '@/components/ui/dialog';
 import { TextField } from '@/components/ui/field';
 
-export function ProfileActions({ profile }: { profile: { id: number; name: string; rowVersion: number; isDefault: boolean; holders: number } }) {
+export function ProfileActions({
+  profile,
+}: {
+  profile: { id: number; name: string; rowVersion: number; isDefault: boolean; holders: number; deleteRefusal: string | null };
+}) {
   const router = useRouter();
-  const [error, setError] = useState<string | null>(null);
   const [deleting, setDeleting] = useState(false);
   const [duplicating, setDuplicating] = useState(false);
   const [copyName, setCopyName] = useState(`Copy of ${profile.name}`);
 
-  const remove = useMutation({
-    mutationFn: () => deleteProfileAction({ id: profile.id, rowVersion: profile.rowVersion }),
-    onSuccess: (r) => {
-      setDeleting(false);
-      if (!r.ok) return setError(r.error);
-      router.push('/profiles?deleted=1');
-    },
+  const remove = useActionMutation({
+    label: 'Delete profile',
+    action: () => deleteProfileAction({ id: profile.id, rowVersion: profile.rowVersion }),
+    success: 'Profile deleted.',
+    invalidate: [profileKeys.all],
+    onSuccess: () => router.push('/profiles?deleted=1'),
   });
-  const duplicate = useMutation({
-    mutationFn: () => duplicateProfileAction({ id: profile.id, name: copyName }),
-    onSuccess: (r) => {
-      if (!r.ok) return setError(r.error);
+  const duplicate = useActionMutation({
+    label: 'Duplicate profile',
+    action: () => duplicateProfileAction({ id: profile.id, name: copyName }),
+    success: 'Copy created.',
+    invalidate: [profileKeys.all],
+    onSuccess: (data) => {
       setDuplicating(false);
-      router.push(`/profiles/${r.data.id}?created=1`);
+      router.push(`/profiles/${data.id}?created=1`);
     },
   });
 
@@ -43,14 +48,28 @@ export function ProfileActions({ profile }: { profile: { id: number; name: strin
         <Button variant="secondary" onClick={() => setDuplicating(true)}>
           Duplicate
         </Button>
-        <Button variant="danger" onClick={() => setDeleting(true)}>
+        {/* Deleting a role's default profile can only fail: not offered, and the server says why. */}
+        <Button
+          variant="danger"
+          onClick={() => setDeleting(true)}
+          disabled={Boolean(profile.deleteRefusal)}
+          aria-describedby={profile.deleteRefusal ? 'delete-profile-reason' : undefined}
+        >
           Delete profile
         </Button>
       </div>
-      {error ? <Alert>{error}</Alert> : null}
+      {profile.deleteRefusal ? (
+        <p id="delete-profile-reason" className="max-w-xs text-xs text-slate-600">
+          {profile.deleteRefusal}
+        </p>
+      ) : null}
       <ConfirmDialog
         open={deleting}
-        onOpenChange={setDeleting}
+        onOpenChange={(open) => {
+          setDeleting(open);
+          if (!open) remove.clearOutcome();
+        }}
+        outcome={remove.outcome}
         title={`Delete "${profile.name}"?`}
         confirmLabel="Delete"
         tone="danger"
@@ -77,7 +96,15 @@ export function ProfileActions({ profile }: { profile: { id: number; name: strin
           }}
           className="space-y-4"
         >
-          <TextField id="copy-name" label="Name of the copy" value={copyName} maxLength={200} onChange={(e) => setCopyName(e.target.value)} />
+          <TextField
+            id="copy-name"
+            label="Name of the copy"
+            value={copyName}
+            maxLength={200}
+            onChange={(e) => setCopyName(e.target.value)}
+            error={duplicate.outcome?.fieldErrors?.name?.[0]}
+          />
+          <ActionOutcome outcome={duplicate.outcome?.kind === 'success' ? null : duplicate.outcome} />
           <div className="flex justify-end gap-2">
             <Button variant="secondary" onClick={() => setDuplicating(false)}>
               Cancel

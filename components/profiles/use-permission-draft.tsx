@@ -20,6 +20,7 @@ export function usePermissionDraft({
   core,
   roleName,
   onChange,
+  jumps,
 }: {
   rows: ProfilePermissionRow[];
   initial: readonly string[];
@@ -28,7 +29,9 @@ export function usePermissionDraft({
   core: { key: string; name: string }[];
   roleName: string;
   onChange?: (message: string | null) => void;
+  jumps?: { id: string; label: string }[];
 }) {
+  const baseline = useMemo(() => new Set(initial), [initial]);
   const rules = useMemo(() => ({ permissions: rows, permissionByKey: new Map(rows.map((r) => [r.key, r])) }), [rows]);
   const nameOf = useMemo(() => new Map(rows.map((p) => [p.key, p.name])), [rows]);
   const savedSet = useMemo(() => new Set(saved), [saved]);
@@ -78,6 +81,8 @@ export function usePermissionDraft({
         rows={rows}
         enabled={enabled}
         saved={savedSet}
+        baseline={baseline}
+        jumps={jumps}
         addedBecause={addedBecause}
         nameOf={nameOf}
         onToggle={onToggle}
@@ -136,5 +141,6 @@ export function usePermissionDraft({
     </>
   );
 
-  return { draft: [...enabled].sort(), reset: () => setAddedBecause(new Map()), restoreButton, list };
+  const changes = diffKeys(baseline, enabled);
+  return { draft: [...enabled].sort(), changed: changes.added.length + changes.removed.length, reset: () => setAddedBecause(new Map()), restoreButton, list };
 }

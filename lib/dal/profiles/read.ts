@@ -10,7 +10,16 @@ import { compareProfilesInput, createProfileInput, listProfilesInput, profileIdI
 import { deny } from '../authorize';
 import { parseInput } from '../errors';
 import { enabledFeatures, type Principal } from '../principal';
-import { channelChanges, holdersByVersion, requireProfileArea, roleOf, versionChannels, versionPermissions, visibleProfile } from './shared';
+import {
+  channelChanges,
+  deleteProfileRefusal,
+  holdersByVersion,
+  requireProfileArea,
+  roleOf,
+  versionChannels,
+  versionPermissions,
+  visibleProfile,
+} from './shared';
 
 // ---------------------------------------------------------------------------------------------
 // Reads
@@ -100,6 +109,8 @@ export interface ProfileDetail extends ProfileSummary {
   core: { key: string; name: string }[];
   rolePermissions: ProfilePermissionRow[];
   defaults: string[];
+  /** Why "Delete" can only fail (shown on the disabled button), or null. */
+  deleteRefusal: string | null;
   versions: { version: number; note: string; createdByName: string | null; createdAt: number; holders: number }[];
 }
 
@@ -150,6 +161,7 @@ export function getProfile({ ctx, input }: { ctx: Principal; input: unknown }): 
     core: role.core,
     rolePermissions: rows,
     defaults,
+    deleteRefusal: deleteProfileRefusal(row),
     versions,
   };
 }

@@ -44,7 +44,14 @@ export default async function ProfilePage({
           </p>
         </div>
         <ProfileActions
-          profile={{ id: profile.id, name: profile.name, rowVersion: profile.rowVersion, isDefault: profile.isDefault, holders: profile.holders }}
+          profile={{
+            id: profile.id,
+            name: profile.name,
+            rowVersion: profile.rowVersion,
+            isDefault: profile.isDefault,
+            holders: profile.holders,
+            deleteRefusal: profile.deleteRefusal,
+          }}
         />
       </div>
       {created ? <Alert tone="success">Profile created.</Alert> : null}

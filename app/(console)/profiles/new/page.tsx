@@ -6,6 +6,7 @@ import { DalError, newProfileDraft, profileRoleChoices } from '@/lib/dal';
 import { NoAccess } from '@/components/shell/no-access';
 import { ProfileEditor } from '@/components/profiles/profile-editor';
 import { RolePicker } from '@/components/profiles/role-picker';
+import { addProfileFormAction } from '../actions';
 
 export const metadata: Metadata = { title: 'Add profile' };
 
@@ -28,7 +29,7 @@ export default async function NewProfilePage({ searchParams }: { searchParams: P
         ← Profiles
       </Link>
       <h1 className="text-2xl font-semibold">Add profile</h1>
-      <RolePicker roles={roles} value={chosen} />
+      <RolePicker roles={roles} value={chosen} action={addProfileFormAction} createLabel="Create profile" />
       {draft ? (
         <ProfileEditor
           key={draft.roleKey}
@@ -40,7 +41,10 @@ export default async function NewProfilePage({ searchParams }: { searchParams: P
           channels={{ options: draft.channelOptions, defaults: draft.channelDefaults, saved: {} }}
         />
       ) : (
-        <p className="text-slate-600">Choose the role the profile sits within: its permissions start at the role&apos;s defaults.</p>
+        <p className="text-slate-600">
+          Choose the role the profile sits within: its permissions start at the role&apos;s defaults. &ldquo;Continue&rdquo; lets you set them before it is
+          created; &ldquo;Create profile&rdquo; creates it at the defaults.
+        </p>
       )}
     </div>
   );

@@ -5,6 +5,7 @@ import { getRoleEditor, listRoles } from '@/lib/dal';
 import { readForPage } from '@/components/shell/dal-page';
 import { RoleEditor } from '@/components/roles/role-editor';
 import { RolePicker } from '@/components/profiles/role-picker';
+import { addRoleFormAction } from '../actions';
 
 export const metadata: Metadata = { title: 'Add role' };
 
@@ -25,7 +26,8 @@ export default async function NewRolePage({ searchParams }: { searchParams: Prom
       <RolePicker
         roles={builtIn.map(({ key, name }) => ({ key, name }))}
         value={chosen}
-        action="/roles/new"
+        action={addRoleFormAction}
+        createLabel="Create role"
         param="base"
         label="Base role"
         placeholder="Choose a built-in role…"
