@@ -19,7 +19,7 @@ import {
   type ProfileImpact,
   type ProfileImpactUsers,
 } from '@/lib/dal';
-import { formValue, renameField, type AddFormState } from '@/lib/add-form';
+import type { AddFormState } from '@/lib/add-form';
 
 // Thin: each action resolves the caller and runs one lib/dal verb, which authorizes and validates.
 
@@ -90,14 +90,16 @@ export async function profileImpactUsersAction(input: unknown): Promise<ActionRe
  * at the role's defaults; "Create profile" creates it at those defaults at once.
  */
 export async function addProfileFormAction(_previous: AddFormState, form: FormData): Promise<AddFormState> {
-  const values = { role: formValue(form, 'role'), name: formValue(form, 'name') };
+  const roleKey = String(form.get('role') ?? '');
+  const name = String(form.get('name') ?? '');
+  if (!roleKey) return { error: 'Choose a role for the new profile.', fieldErrors: { role: ['Role is required'] }, values: { role: roleKey, name } };
+  if (form.get('intent') !== 'create') redirect(`/profiles/new?role=${encodeURIComponent(roleKey)}`);
   const result = await runAction(async () => {
     const ctx = await requirePrincipal();
-    const draft = newProfileDraft({ ctx, input: { roleKey: values.role } });
-    if (formValue(form, 'intent') !== 'create') redirect(`/profiles/new?role=${encodeURIComponent(draft.roleKey)}`);
-    return createProfile({ ctx, input: { roleKey: draft.roleKey, name: values.name, permissions: draft.defaults, channels: draft.channelDefaults } });
+    const draft = newProfileDraft({ ctx, input: { roleKey } });
+    return createProfile({ ctx, input: { roleKey, name, permissions: draft.defaults, channels: draft.channelDefaults } });
   });
-  if (!result.ok) return { ...result, fieldErrors: renameField(result.fieldErrors, 'roleKey', 'role'), values };
+  if (!result.ok) return { error: result.error, fieldErrors: result.fieldErrors, values: { role: roleKey, name } };
   revalidatePath('/profiles');
   redirect(`/profiles/${result.data.id}?created=1`);
 }

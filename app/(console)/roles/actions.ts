@@ -5,7 +5,7 @@ import { redirect } from 'next/navigation';
 import { requirePrincipal } from '@/lib/auth/principal';
 import { runAction } from '@/lib/actions';
 import { createRole, deleteRole, getRoleEditor, previewRoleChange, updateRole, type ActionResult, type ProfileImpact } from '@/lib/dal';
-import { formValue, renameField, type AddFormState } from '@/lib/add-form';
+import type { AddFormState } from '@/lib/add-form';
 
 export async function previewRoleAction(input: unknown): Promise<ActionResult<ProfileImpact>> {
   return runAction(async () => previewRoleChange({ ctx: await requirePrincipal(), input }));
@@ -40,14 +40,17 @@ export async function deleteRoleAction(input: unknown): Promise<ActionResult<{ k
  * name. "Create role" creates it at its base's defaults and the highest rank allowed.
  */
 export async function addRoleFormAction(_previous: AddFormState, form: FormData): Promise<AddFormState> {
-  const values = { base: formValue(form, 'base'), name: formValue(form, 'name') };
+  const baseRoleKey = String(form.get('base') ?? '');
+  const name = String(form.get('name') ?? '');
+  if (!baseRoleKey)
+    return { error: 'Choose the built-in role it is based on.', fieldErrors: { base: ['Base role is required'] }, values: { base: baseRoleKey, name } };
+  if (form.get('intent') !== 'create') redirect(`/roles/new?base=${encodeURIComponent(baseRoleKey)}`);
   const result = await runAction(async () => {
     const ctx = await requirePrincipal();
-    const editor = getRoleEditor({ ctx, input: { baseRoleKey: values.base } });
-    if (formValue(form, 'intent') !== 'create') redirect(`/roles/new?base=${encodeURIComponent(values.base)}`);
-    return createRole({ ctx, input: { baseRoleKey: values.base, name: values.name, rank: editor.maxRank, defaults: editor.baseDefaults } });
+    const editor = getRoleEditor({ ctx, input: { baseRoleKey } });
+    return createRole({ ctx, input: { baseRoleKey, name, rank: editor.maxRank, defaults: editor.baseDefaults } });
   });
-  if (!result.ok) return { ...result, fieldErrors: renameField(result.fieldErrors, 'baseRoleKey', 'base'), values };
+  if (!result.ok) return { error: result.error, fieldErrors: result.fieldErrors, values: { base: baseRoleKey, name } };
   revalidatePath('/', 'layout');
   redirect(`/roles/${result.data.key}?created=1`);
 }
