@@ -1,41 +1,37 @@
-import type { Page } from '@playwright/test';
 import { expect, storageStateOf, test } from './fixtures';
-
-/** A channel's level, as its segmented control sets it: a radio group named by the channel, a radio by each level. */
-const levels = (page: Page, channel: string) => page.getByRole('radiogroup', { name: `${channel} level` });
-const setLevel = (page: Page, channel: string, level: string) => levels(page, channel).getByRole('radio', { name: level }).check({ force: true });
-const stateOf = (page: Page, channel: string) => page.getByText(new RegExp(`^${channel}: `));
 
 test.describe('channel levels', () => {
   test.use({ storageState: storageStateOf('admin') });
 
-  test('a segmented control sets a level; a sub-channel follows its main channel', async ({ page }) => {
+  test('clicking cycles the levels; the menu sets one; a sub-channel follows its main channel', async ({ page }) => {
     await page.goto('/profiles/new?role=campaign-manager');
-    await expect(levels(page, 'Messaging').getByRole('radio', { name: 'View only' })).toBeChecked();
-    await expect(stateOf(page, 'WhatsApp')).toHaveText('WhatsApp: follows Messaging (View only)');
-    await expect(levels(page, 'WhatsApp').getByRole('radio', { name: 'Follow Messaging' })).toBeChecked();
+    const messaging = page.getByRole('button', { name: /^Messaging: / });
+    await expect(messaging).toHaveAccessibleName('Messaging: View only');
+    await expect(page.getByRole('button', { name: /^WhatsApp: / })).toHaveAccessibleName('WhatsApp: follows Messaging (View only)');
 
-    await setLevel(page, 'Messaging', 'Manage conversations');
-    await expect(stateOf(page, 'Messaging')).toHaveText('Messaging: Manage conversations');
-    await expect(stateOf(page, 'WhatsApp')).toHaveText('WhatsApp: follows Messaging (Manage conversations)');
-    await setLevel(page, 'Messaging', 'No access');
-    await expect(stateOf(page, 'Telegram')).toHaveText('Telegram: follows Messaging (No access)');
+    await messaging.click();
+    await expect(messaging).toHaveAccessibleName('Messaging: Manage conversations');
+    await expect(page.getByRole('button', { name: /^WhatsApp: / })).toHaveAccessibleName('WhatsApp: follows Messaging (Manage conversations)');
+    await messaging.click();
+    await messaging.click();
+    await expect(messaging).toHaveAccessibleName('Messaging: No access');
+    await expect(page.getByRole('button', { name: /^Telegram: / })).toHaveAccessibleName('Telegram: follows Messaging (No access)');
 
     // A sub-channel that sets its own level stops following.
-    await setLevel(page, 'WhatsApp', 'Manage settings');
-    await expect(stateOf(page, 'WhatsApp')).toHaveText('WhatsApp: Manage settings');
-    await setLevel(page, 'Messaging', 'View only');
-    await expect(stateOf(page, 'WhatsApp')).toHaveText('WhatsApp: Manage settings');
-    await expect(stateOf(page, 'Viber')).toHaveText('Viber: follows Messaging (View only)');
+    await page.getByLabel('WhatsApp level').selectOption({ label: 'Manage settings' });
+    await expect(page.getByRole('button', { name: /^WhatsApp: / })).toHaveAccessibleName('WhatsApp: Manage settings');
+    await messaging.click();
+    await expect(page.getByRole('button', { name: /^WhatsApp: / })).toHaveAccessibleName('WhatsApp: Manage settings');
+    await expect(page.getByRole('button', { name: /^Viber: / })).toHaveAccessibleName('Viber: follows Messaging (View only)');
 
     // Saved, the levels reach the profile.
-    await page.getByLabel('Name', { exact: true }).fill('Campaigns on WhatsApp');
+    await page.getByLabel('Name').fill('Campaigns on WhatsApp');
     await page.getByRole('button', { name: 'Save and apply' }).click();
     const preview = page.getByRole('alertdialog', { name: 'Impact preview' });
     await expect(preview.getByRole('listitem').filter({ hasText: 'WhatsApp: No access → Manage settings' })).toBeVisible();
     await preview.getByRole('button', { name: /^Confirm/ }).click();
     await expect(page.getByText('Profile created.')).toBeVisible();
-    await expect(stateOf(page, 'WhatsApp')).toHaveText('WhatsApp: Manage settings');
+    await expect(page.getByRole('button', { name: /^WhatsApp: / })).toHaveAccessibleName('WhatsApp: Manage settings');
   });
 });
 
@@ -44,9 +40,10 @@ test.describe('an agent manager', () => {
 
   test('is not offered a level above his own', async ({ page }) => {
     await page.goto('/profiles/new?role=agent');
-    await expect(levels(page, 'Email').getByRole('radio', { name: 'Manage settings (above your own level)' })).toBeDisabled();
-    await expect(levels(page, 'Email').getByRole('radio', { name: 'Manage conversations' })).toBeChecked();
-    await setLevel(page, 'Email', 'No access');
-    await expect(stateOf(page, 'Email')).toHaveText('Email: No access');
+    await expect(page.getByLabel('Email level').locator('option', { hasText: 'Manage settings' })).toBeDisabled();
+    const email = page.getByRole('button', { name: /^Email: / });
+    await expect(email).toHaveAccessibleName('Email: Manage conversations');
+    await email.click();
+    await expect(email).toHaveAccessibleName('Email: No access');
   });
 });

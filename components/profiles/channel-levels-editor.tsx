@@ -6,8 +6,8 @@ import { LEVEL_NAMES, LEVELS, levelRank, resolveChannelLevels, type Level } from
 type Choice = Level | 'inherit';
 
 /**
- * A level per channel, as a segmented control (a radio group named by the channel, a radio named by
- * each level). A sub-channel can follow its main channel. Levels above the editor's own are disabled.
+ * A level per channel. Clicking a channel's button cycles its levels; the menu beside it sets one
+ * directly. A sub-channel can follow its main channel. Levels above the editor's own are not offered.
  */
 export function ChannelLevelsEditor({
   options,
@@ -36,8 +36,17 @@ export function ChannelLevelsEditor({
     else next[o.key] = choice;
     onChange(next);
   };
+  const cycle = (o: ChannelOption) => {
+    const order: Choice[] = o.parent ? ['inherit', ...LEVELS] : [...LEVELS];
+    const current: Choice = value[o.key] ?? (o.parent ? 'inherit' : 'none');
+    for (let step = 1; step <= order.length; step++) {
+      const candidate = order[(order.indexOf(current) + step) % order.length]!;
+      if (allowed(o, candidate)) return set(o, candidate);
+    }
+  };
+
   return (
-    <section aria-labelledby="channels-title" className="scroll-mt-4 rounded-lg border border-slate-200 bg-white">
+    <section aria-labelledby="channels-title" className="rounded-lg border border-slate-200 bg-white">
       <h3 id="channels-title" className="border-b border-slate-100 px-4 py-2 font-medium">
         Channels
       </h3>
@@ -50,46 +59,32 @@ export function ChannelLevelsEditor({
           const own = value[o.key];
           const r = resolved.get(o.key)!;
           const state = own ? LEVEL_NAMES[own] : o.parent ? `follows ${nameOf.get(o.parent)} (${LEVEL_NAMES[r.level]})` : LEVEL_NAMES[r.level];
-          const current: Choice = own ?? (o.parent ? 'inherit' : 'none');
-          const choices: Choice[] = o.parent ? ['inherit', ...LEVELS] : [...LEVELS];
-          const labelId = `channel-${o.key}-label`;
           return (
             <li key={o.key} className={`flex flex-wrap items-center justify-between gap-3 px-4 py-2 ${o.parent ? 'pl-10' : ''}`}>
-              <p id={labelId} className="text-sm">
-                <span className={o.parent ? '' : 'font-medium'}>{o.name}</span>: <span className="text-slate-700">{state}</span>
-              </p>
-              {/* A segmented control: one radio per level, each named by its level. */}
-              <div
-                role="radiogroup"
-                aria-label={`${o.name} level`}
-                className="inline-flex flex-wrap overflow-hidden rounded-md border border-slate-300 text-xs"
+              <button
+                type="button"
+                onClick={() => cycle(o)}
+                className="rounded-md border border-slate-300 px-3 py-1.5 text-left text-sm hover:bg-slate-50"
+                aria-label={`${o.name}: ${state}`}
               >
-                {choices.map((choice) => {
-                  const ok = allowed(o, choice);
-                  const text = choice === 'inherit' ? `Follow ${nameOf.get(o.parent!)}` : LEVEL_NAMES[choice];
-                  return (
-                    <label
-                      key={choice}
-                      title={ok ? undefined : 'Above your own level in this channel'}
-                      className={`border-l border-slate-300 first:border-l-0 has-[:checked]:bg-brand-600 has-[:checked]:text-white has-[:focus-visible]:outline-2 has-[:focus-visible]:outline-brand-700 ${ok ? 'cursor-pointer hover:bg-slate-100' : 'cursor-not-allowed text-slate-400'}`}
-                    >
-                      <input
-                        type="radio"
-                        className="sr-only"
-                        name={`channel-${o.key}`}
-                        value={choice}
-                        checked={current === choice}
-                        disabled={!ok}
-                        aria-label={ok ? text : `${text} (above your own level)`}
-                        onChange={() => set(o, choice)}
-                      />
-                      <span aria-hidden="true" className="block px-2 py-1">
-                        {text}
-                      </span>
-                    </label>
-                  );
-                })}
-              </div>
+                <span className={o.parent ? '' : 'font-medium'}>{o.name}</span>: <span className="text-slate-700">{state}</span>
+              </button>
+              <label className="flex items-center gap-2 text-sm">
+                <span className="sr-only">{o.name} level</span>
+                <select
+                  className="rounded-md border border-slate-300 bg-white px-2 py-1"
+                  value={own ?? (o.parent ? 'inherit' : 'none')}
+                  onChange={(e) => set(o, e.target.value as Choice)}
+                >
+                  {o.parent ? <option value="inherit">Follow {nameOf.get(o.parent)}</option> : null}
+                  {LEVELS.map((l) => (
+                    <option key={l} value={l} disabled={!allowed(o, l)}>
+                      {LEVEL_NAMES[l]}
+                      {allowed(o, l) ? '' : ' (above your own level)'}
+                    </option>
+                  ))}
+                </select>
+              </label>
             </li>
           );
         })}

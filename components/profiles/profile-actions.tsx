@@ -1,41 +1,36 @@
 'use client';
 
+import { useMutation } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { deleteProfileAction, duplicateProfileAction } from '@/app/(console)/profiles/actions';
-import { ActionOutcome } from '@/components/ui/action-outcome';
-import { useActionMutation } from '@/lib/query/action-mutation';
-import { profileKeys } from '@/lib/query/keys';
+import { Alert } from '@/components/ui/alert';
 import { Button, buttonClass } from '@/components/ui/button';
 import { ConfirmDialog, Dialog } from '@/components/ui/dialog';
 import { TextField } from '@/components/ui/field';
 
-export function ProfileActions({
-  profile,
-}: {
-  profile: { id: number; name: string; rowVersion: number; isDefault: boolean; holders: number; deleteRefusal: string | null };
-}) {
+export function ProfileActions({ profile }: { profile: { id: number; name: string; rowVersion: number; isDefault: boolean; holders: number } }) {
   const router = useRouter();
+  const [error, setError] = useState<string | null>(null);
   const [deleting, setDeleting] = useState(false);
   const [duplicating, setDuplicating] = useState(false);
   const [copyName, setCopyName] = useState(`Copy of ${profile.name}`);
 
-  const remove = useActionMutation({
-    label: 'Delete profile',
-    action: () => deleteProfileAction({ id: profile.id, rowVersion: profile.rowVersion }),
-    success: 'Profile deleted.',
-    invalidate: [profileKeys.all],
-    onSuccess: () => router.push('/profiles?deleted=1'),
+  const remove = useMutation({
+    mutationFn: () => deleteProfileAction({ id: profile.id, rowVersion: profile.rowVersion }),
+    onSuccess: (r) => {
+      setDeleting(false);
+      if (!r.ok) return setError(r.error);
+      router.push('/profiles?deleted=1');
+    },
   });
-  const duplicate = useActionMutation({
-    label: 'Duplicate profile',
-    action: () => duplicateProfileAction({ id: profile.id, name: copyName }),
-    success: 'Copy created.',
-    invalidate: [profileKeys.all],
-    onSuccess: (data) => {
+  const duplicate = useMutation({
+    mutationFn: () => duplicateProfileAction({ id: profile.id, name: copyName }),
+    onSuccess: (r) => {
+      if (!r.ok) return setError(r.error);
       setDuplicating(false);
-      router.push(`/profiles/${data.id}?created=1`);
+      router.push(`/profiles/${r.data.id}?created=1`);
     },
   });
 
@@ -48,28 +43,14 @@ export function ProfileActions({
         <Button variant="secondary" onClick={() => setDuplicating(true)}>
           Duplicate
         </Button>
-        {/* Deleting a role's default profile can only fail: not offered, and the server says why. */}
-        <Button
-          variant="danger"
-          onClick={() => setDeleting(true)}
-          disabled={Boolean(profile.deleteRefusal)}
-          aria-describedby={profile.deleteRefusal ? 'delete-profile-reason' : undefined}
-        >
+        <Button variant="danger" onClick={() => setDeleting(true)}>
           Delete profile
         </Button>
       </div>
-      {profile.deleteRefusal ? (
-        <p id="delete-profile-reason" className="max-w-xs text-xs text-slate-600">
-          {profile.deleteRefusal}
-        </p>
-      ) : null}
+      {error ? <Alert>{error}</Alert> : null}
       <ConfirmDialog
         open={deleting}
-        onOpenChange={(open) => {
-          setDeleting(open);
-          if (!open) remove.clearOutcome();
-        }}
-        outcome={remove.outcome}
+        onOpenChange={setDeleting}
         title={`Delete "${profile.name}"?`}
         confirmLabel="Delete"
         tone="danger"
@@ -96,15 +77,7 @@ export function ProfileActions({
           }}
           className="space-y-4"
         >
-          <TextField
-            id="copy-name"
-            label="Name of the copy"
-            value={copyName}
-            maxLength={200}
-            onChange={(e) => setCopyName(e.target.value)}
-            error={duplicate.outcome?.fieldErrors?.name?.[0]}
-          />
-          <ActionOutcome outcome={duplicate.outcome?.kind === 'success' ? null : duplicate.outcome} />
+          <TextField id="copy-name" label="Name of the copy" value={copyName} maxLength={200} onChange={(e) => setCopyName(e.target.value)} />
           <div className="flex justify-end gap-2">
             <Button variant="secondary" onClick={() => setDuplicating(false)}>
               Cancel

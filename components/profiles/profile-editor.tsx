@@ -27,9 +27,6 @@ export function ProfileEditor({ profile, role, rolePermissions, defaults, saved,
       defaults={defaults}
       saved={saved}
       channels={channels}
-      impactProfileId={profile?.id ?? null}
-      closeHref="/profiles"
-      jumps={profile ? [{ id: 'versions-title', label: 'Versions' }] : []}
       preview={(permissions, mode, levels) =>
         previewProfileAction({ ...(profile ? { id: profile.id } : { roleKey: role.key }), permissions, channels: levels, mode })
       }

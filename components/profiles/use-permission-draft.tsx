@@ -20,7 +20,6 @@ export function usePermissionDraft({
   core,
   roleName,
   onChange,
-  jumps,
 }: {
   rows: ProfilePermissionRow[];
   initial: readonly string[];
@@ -29,9 +28,7 @@ export function usePermissionDraft({
   core: { key: string; name: string }[];
   roleName: string;
   onChange?: (message: string | null) => void;
-  jumps?: { id: string; label: string }[];
 }) {
-  const baseline = useMemo(() => new Set(initial), [initial]);
   const rules = useMemo(() => ({ permissions: rows, permissionByKey: new Map(rows.map((r) => [r.key, r])) }), [rows]);
   const nameOf = useMemo(() => new Map(rows.map((p) => [p.key, p.name])), [rows]);
   const savedSet = useMemo(() => new Set(saved), [saved]);
@@ -81,8 +78,6 @@ export function usePermissionDraft({
         rows={rows}
         enabled={enabled}
         saved={savedSet}
-        baseline={baseline}
-        jumps={jumps}
         addedBecause={addedBecause}
         nameOf={nameOf}
         onToggle={onToggle}
@@ -141,6 +136,5 @@ export function usePermissionDraft({
     </>
   );
 
-  const changes = diffKeys(baseline, enabled);
-  return { draft: [...enabled].sort(), changed: changes.added.length + changes.removed.length, reset: () => setAddedBecause(new Map()), restoreButton, list };
+  return { draft: [...enabled].sort(), reset: () => setAddedBecause(new Map()), restoreButton, list };
 }

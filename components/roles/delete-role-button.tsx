@@ -1,35 +1,34 @@
 'use client';
 
+import { useMutation } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { deleteRoleAction } from '@/app/(console)/roles/actions';
-import { useActionMutation } from '@/lib/query/action-mutation';
-import { roleKeys } from '@/lib/query/keys';
+import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/dialog';
 
 export function DeleteRoleButton({ role }: { role: { key: string; name: string; rowVersion: number } }) {
   const router = useRouter();
   const [open, setOpen] = useState(false);
-  const remove = useActionMutation({
-    label: 'Delete role',
-    action: () => deleteRoleAction({ key: role.key, rowVersion: role.rowVersion }),
-    success: 'Role deleted.',
-    invalidate: [roleKeys.all],
-    onSuccess: () => router.push('/roles?deleted=1'),
+  const [error, setError] = useState<string | null>(null);
+  const remove = useMutation({
+    mutationFn: () => deleteRoleAction({ key: role.key, rowVersion: role.rowVersion }),
+    onSuccess: (r) => {
+      setOpen(false);
+      if (!r.ok) return setError(r.error);
+      router.push('/roles?deleted=1');
+    },
   });
   return (
     <div className="space-y-2">
       <Button variant="danger" onClick={() => setOpen(true)}>
         Delete role
       </Button>
+      {error ? <Alert>{error}</Alert> : null}
       <ConfirmDialog
         open={open}
-        onOpenChange={(next) => {
-          setOpen(next);
-          if (!next) remove.clearOutcome();
-        }}
-        outcome={remove.outcome}
+        onOpenChange={setOpen}
         title={`Delete the role "${role.name}"?`}
         confirmLabel="Delete"
         tone="danger"

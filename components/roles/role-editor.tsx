@@ -17,8 +17,6 @@ export function RoleEditor({ role }: { role: RoleEditorData }) {
       core={role.base.core}
       rows={role.rolePermissions}
       defaults={role.baseDefaults}
-      impactProfileId={role.defaultProfileId}
-      closeHref="/roles"
       saved={role.defaults}
       preview={async (defaults, mode) =>
         isNew

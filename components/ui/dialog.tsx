@@ -3,8 +3,6 @@
 import * as RadixDialog from '@radix-ui/react-dialog';
 import * as RadixAlert from '@radix-ui/react-alert-dialog';
 import { buttonClass } from './button';
-import { ActionOutcome } from './action-outcome';
-import type { Outcome } from '@/lib/query/action-mutation';
 
 const overlay = 'fixed inset-0 z-40 bg-slate-900/40';
 const panel =
@@ -52,7 +50,6 @@ export function ConfirmDialog({
   onConfirm,
   tone = 'primary',
   pending = false,
-  outcome = null,
 }: {
   open: boolean;
   onOpenChange: (open: boolean) => void;
@@ -62,8 +59,6 @@ export function ConfirmDialog({
   onConfirm: () => void;
   tone?: 'primary' | 'danger';
   pending?: boolean;
-  /** The confirmed action's refusal, shown inside the dialog (not behind its overlay) and focused. */
-  outcome?: Outcome | null;
 }) {
   return (
     <RadixAlert.Root open={open} onOpenChange={onOpenChange}>
@@ -74,7 +69,6 @@ export function ConfirmDialog({
           <RadixAlert.Description asChild>
             <div className="mt-3 space-y-2 text-sm text-slate-700">{children}</div>
           </RadixAlert.Description>
-          <ActionOutcome outcome={outcome?.kind === 'success' ? null : outcome} className="mt-4" />
           <div className="mt-6 flex justify-end gap-2">
             <RadixAlert.Cancel className={buttonClass('secondary')}>Cancel</RadixAlert.Cancel>
             <button

@@ -78,20 +78,3 @@ export const versionDiffInput = z.strictObject({
   from: z.coerce.number().int().min(1, 'Version is required'),
   to: z.coerce.number().int().min(1, 'Version is required'),
 });
-
-/** Who a change to a profile affects, by name: the change, a search over names, a keyset page. */
-export const profileImpactUsersInput = z.strictObject({
-  id: id('Profile'),
-  change: z.discriminatedUnion(
-    'kind',
-    [
-      z.strictObject({ kind: z.literal('save'), permissions: permissionKeys, channels: channelLevels.optional() }),
-      z.strictObject({ kind: z.literal('apply') }),
-      z.strictObject({ kind: z.literal('rollback'), version: z.number({ error: 'Version is required' }).int().min(1, 'Version is required') }),
-    ],
-    { error: 'Change must be a save, an apply or a rollback' },
-  ),
-  q: z.string({ error: 'Search must be text' }).trim().max(200, 'Search is too long (at most 200 characters)').default(''),
-  after: z.string({ error: 'Page must be text' }).max(400, 'The page link is not valid').nullish(),
-  limit: z.number().int().min(1).max(100).default(10),
-});

@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, asc, eq, gt, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import { getDb } from '@/db/client';
 import * as t from '@/db/schema';
@@ -9,8 +9,8 @@ import { effectivePermissions, type EffectiveInput } from '@/lib/permissions/eff
 import { applyRefusals, guardedPermissions, lastHolderRefusal, mayManageProfilesOf, rankOf } from '@/lib/permissions/policy';
 import { diffKeys } from '@/lib/permissions/profile-rules';
 import type { ChannelSettings } from '@/lib/permissions/channels';
-import { previewProfileInput, profileImpactUsersInput } from '@/lib/schemas/profiles';
-import { deny, managedSubtree } from '../authorize';
+import { previewProfileInput } from '@/lib/schemas/profiles';
+import { deny } from '../authorize';
 import { someoneElseKeeps } from '../policy';
 import { DalError, parseInput } from '../errors';
 import { enabledFeatures, readEffectiveInput, subjectOf, type Principal } from '../principal';
@@ -19,7 +19,6 @@ import {
   assertValidPermissions,
   channelChanges,
   holdersByVersion,
-  manageableRoles,
   requireProfileArea,
   roleOf,
   versionChannels,
@@ -174,107 +173,4 @@ export function assertMayApply(
       deny(ctx, action, lastHolderRefusal(ctx.catalog, key), 'invalid', { permissions: [`Leaves nobody with "${label}"`] });
     }
   }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Named impact: who a change moves, and what each group of them gains and loses
-
-export interface ImpactGroup {
-  /** The version these holders are on now. */
-  fromVersion: number;
-  holders: number;
-  gains: string[];
-  losses: string[];
-}
-
-export interface ProfileImpactUsers {
-  /** Holders who move, by the version they are on now (one group each); versions that change nothing are left out. */
-  groups: ImpactGroup[];
-  /** This page of them, by login name, matching the search. */
-  users: { id: number; name: string; loginName: string; fromVersion: number; status: 'active' | 'deactivated' }[];
-  /** How many match the search among those the viewer may see. */
-  total: number;
-  /** Affected holders outside the viewer's group structure: counted, never named. */
-  unnamed: number;
-  next: string | null;
-}
-
-/**
- * The people behind the impact preview's counts: for "Save and apply" of a draft, "Apply to all
- * holders" and "Roll back", every holder whose permissions move, grouped by the version he is on
- * (each group gains and loses something else), searchable by name or login name and paged by
- * login name (a keyset: a page is one index range, however many holders there are).
- */
-export function listProfileImpactUsers({ ctx, input }: { ctx: Principal; input: unknown }): ProfileImpactUsers {
-  requireProfileArea(ctx, 'edit profiles');
-  const data = parseInput(profileImpactUsersInput, input);
-  const row = visibleProfile(ctx, data.id, 'edit profiles');
-  const role = roleOf(ctx, row.roleKey);
-  const change = data.change;
-  const next =
-    change.kind === 'save'
-      ? {
-          permissions: assertValidPermissions(ctx, role, change.permissions),
-          channels: assertValidChannels(ctx, change.channels ?? versionChannels(row.id, row.headVersion)),
-        }
-      : change.kind === 'apply'
-        ? { permissions: versionPermissions(row.id, row.headVersion), channels: versionChannels(row.id, row.headVersion) }
-        : { permissions: versionPermissions(row.id, change.version), channels: versionChannels(row.id, change.version) };
-  const name = (k: string) => ctx.catalog.permissionByKey.get(k)?.name ?? k;
-
-  const groups: ImpactGroup[] = [];
-  for (const [version, holders] of [...holdersByVersion(row.id)].sort(([a], [b]) => a - b)) {
-    const { added, removed } = diffKeys(versionPermissions(row.id, version), next.permissions);
-    const levels = channelChanges(ctx, versionChannels(row.id, version), next.channels);
-    const gains = [...added.map(name), ...levels.raised];
-    const losses = [...removed.map(name), ...levels.lowered];
-    // "Apply to all" moves only those behind; a version equal to the target moves nobody's permissions.
-    if (change.kind === 'apply' && version === row.headVersion) continue;
-    if (!gains.length && !losses.length && change.kind !== 'save') continue;
-    groups.push({ fromVersion: version, holders, gains, losses });
-  }
-  const versions = groups.map((g) => g.fromVersion);
-  if (!versions.length) return { groups, users: [], total: 0, unnamed: 0, next: null };
-
-  const held = sql`max(${t.userProfiles.version}, ${t.profiles.floorVersion})`;
-  const affected = and(eq(t.userProfiles.profileId, row.id), inArray(held, versions));
-  // An agent manager names only the holders inside his group structure.
-  const subtree = manageableRoles(ctx) === 'all' ? null : [...managedSubtree(ctx)];
-  const seen = subtree ? and(affected, subtree.length ? inArray(t.users.groupId, subtree) : sql`0`) : affected;
-  const pattern = `%${data.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  const matching = data.q ? and(seen, or(sql`${t.users.name} like ${pattern} escape '\\'`, sql`${t.users.loginName} like ${pattern} escape '\\'`)) : seen;
-  const count = (where: SQL | undefined) =>
-    getDb()
-      .select({ n: sql<number>`count(*)` })
-      .from(t.userProfiles)
-      .innerJoin(t.profiles, eq(t.profiles.id, t.userProfiles.profileId))
-      .innerJoin(t.users, eq(t.users.id, t.userProfiles.userId))
-      .where(where)
-      .get()?.n ?? 0;
-  const all = count(affected);
-  const visible = subtree ? count(seen) : all;
-  const page = getDb()
-    .select({ id: t.users.id, name: t.users.name, loginName: t.users.loginName, status: t.users.status, fromVersion: sql<number>`${held}` })
-    .from(t.userProfiles)
-    .innerJoin(t.profiles, eq(t.profiles.id, t.userProfiles.profileId))
-    .innerJoin(t.users, eq(t.users.id, t.userProfiles.userId))
-    .where(data.after ? and(matching, gt(t.users.loginName, decodeAfter(data.after))) : matching)
-    .orderBy(asc(t.users.loginName))
-    .limit(data.limit + 1)
-    .all();
-  const more = page.length > data.limit;
-  const users = page.slice(0, data.limit);
-  return {
-    groups,
-    users,
-    total: data.q ? count(matching) : visible,
-    unnamed: all - visible,
-    next: more ? Buffer.from(users.at(-1)!.loginName).toString('base64url') : null,
-  };
-}
-
-function decodeAfter(after: string): string {
-  const value = Buffer.from(after, 'base64url').toString('utf8');
-  if (!value) throw new DalError('invalid', 'The page link is not valid any more; start from the first page.', { after: ['Invalid page cursor'] });
-  return value;
 }

@@ -14,5 +14,5 @@ export {
   type ProfilePermissionRow,
   type ComparisonRow,
 } from './read';
-export { previewProfileChange, listProfileImpactUsers, type ProfileImpact, type ProfileImpactUsers, type ImpactGroup } from './impact';
+export { previewProfileChange, type ProfileImpact } from './impact';
 export { createProfile, duplicateProfile, saveProfile, rollbackProfile, applyProfileToAll, deleteProfile } from './write';

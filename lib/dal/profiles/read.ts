@@ -10,16 +10,7 @@ import { compareProfilesInput, createProfileInput, listProfilesInput, profileIdI
 import { deny } from '../authorize';
 import { parseInput } from '../errors';
 import { enabledFeatures, type Principal } from '../principal';
-import {
-  channelChanges,
-  deleteProfileRefusal,
-  holdersByVersion,
-  requireProfileArea,
-  roleOf,
-  versionChannels,
-  versionPermissions,
-  visibleProfile,
-} from './shared';
+import { channelChanges, holdersByVersion, requireProfileArea, roleOf, versionChannels, versionPermissions, visibleProfile } from './shared';
 
 // ---------------------------------------------------------------------------------------------
 // Reads
@@ -109,8 +100,6 @@ export interface ProfileDetail extends ProfileSummary {
   core: { key: string; name: string }[];
   rolePermissions: ProfilePermissionRow[];
   defaults: string[];
-  /** Why "Delete" can only fail (shown on the disabled button), or null. */
-  deleteRefusal: string | null;
   versions: { version: number; note: string; createdByName: string | null; createdAt: number; holders: number }[];
 }
 
@@ -161,7 +150,6 @@ export function getProfile({ ctx, input }: { ctx: Principal; input: unknown }): 
     core: role.core,
     rolePermissions: rows,
     defaults,
-    deleteRefusal: deleteProfileRefusal(row),
     versions,
   };
 }

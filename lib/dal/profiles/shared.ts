@@ -126,11 +126,3 @@ export function holdersByVersion(profileId: number): Map<number, number> {
     .all();
   return new Map(rows.map((r) => [r.version, r.n]));
 }
-
-/**
- * Why deleting this profile can only fail, whatever happens meanwhile (a role's default profile
- * goes only with its role); null when it may succeed. The console shows it on a disabled Delete.
- */
-export function deleteProfileRefusal(row: { name: string; isDefault: boolean }): string | null {
-  return row.isDefault ? `"${row.name}" is the default profile of its role and cannot be deleted.` : null;
-}

@@ -13,7 +13,6 @@ import type { Principal } from '../principal';
 import { writeTransaction, type Tx } from '../tx';
 import { assertMayApply } from './impact';
 import {
-  deleteProfileRefusal,
   assertMayGrant,
   assertMayGrantChannels,
   assertValidChannels,
@@ -244,8 +243,7 @@ export function deleteProfile({ ctx, input }: { ctx: Principal; input: unknown }
   requireProfileArea(ctx, 'delete profiles');
   const data = parseInput(versionedProfileInput, input);
   const row = visibleProfile(ctx, data.id, 'delete profiles');
-  const refusal = deleteProfileRefusal(row);
-  if (refusal) throw new DalError('invalid', refusal);
+  if (row.isDefault) throw new DalError('invalid', `"${row.name}" is the default profile of its role and cannot be deleted.`);
   const permissions = versionPermissions(row.id, row.headVersion);
   // Its holders are read under the write lock: one assigned meanwhile keeps it from being deleted.
   return writeTransaction(ctx, (tx) => {

@@ -44,14 +44,7 @@ export default async function ProfilePage({
           </p>
         </div>
         <ProfileActions
-          profile={{
-            id: profile.id,
-            name: profile.name,
-            rowVersion: profile.rowVersion,
-            isDefault: profile.isDefault,
-            holders: profile.holders,
-            deleteRefusal: profile.deleteRefusal,
-          }}
+          profile={{ id: profile.id, name: profile.name, rowVersion: profile.rowVersion, isDefault: profile.isDefault, holders: profile.holders }}
         />
       </div>
       {created ? <Alert tone="success">Profile created.</Alert> : null}

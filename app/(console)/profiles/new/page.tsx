@@ -6,7 +6,6 @@ import { DalError, newProfileDraft, profileRoleChoices } from '@/lib/dal';
 import { NoAccess } from '@/components/shell/no-access';
 import { ProfileEditor } from '@/components/profiles/profile-editor';
 import { RolePicker } from '@/components/profiles/role-picker';
-import { addProfileFormAction } from '../actions';
 
 export const metadata: Metadata = { title: 'Add profile' };
 
@@ -29,7 +28,7 @@ export default async function NewProfilePage({ searchParams }: { searchParams: P
         ← Profiles
       </Link>
       <h1 className="text-2xl font-semibold">Add profile</h1>
-      <RolePicker roles={roles} value={chosen} action={addProfileFormAction} createLabel="Create profile" />
+      <RolePicker roles={roles} value={chosen} />
       {draft ? (
         <ProfileEditor
           key={draft.roleKey}
@@ -41,10 +40,7 @@ export default async function NewProfilePage({ searchParams }: { searchParams: P
           channels={{ options: draft.channelOptions, defaults: draft.channelDefaults, saved: {} }}
         />
       ) : (
-        <p className="text-slate-600">
-          Choose the role the profile sits within: its permissions start at the role&apos;s defaults. &ldquo;Continue&rdquo; lets you set them before it is
-          created; &ldquo;Create profile&rdquo; creates it at the defaults.
-        </p>
+        <p className="text-slate-600">Choose the role the profile sits within: its permissions start at the role&apos;s defaults.</p>
       )}
     </div>
   );

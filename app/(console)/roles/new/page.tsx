@@ -5,7 +5,6 @@ import { getRoleEditor, listRoles } from '@/lib/dal';
 import { readForPage } from '@/components/shell/dal-page';
 import { RoleEditor } from '@/components/roles/role-editor';
 import { RolePicker } from '@/components/profiles/role-picker';
-import { addRoleFormAction } from '../actions';
 
 export const metadata: Metadata = { title: 'Add role' };
 
@@ -26,8 +25,7 @@ export default async function NewRolePage({ searchParams }: { searchParams: Prom
       <RolePicker
         roles={builtIn.map(({ key, name }) => ({ key, name }))}
         value={chosen}
-        action={addRoleFormAction}
-        createLabel="Create role"
+        action="/roles/new"
         param="base"
         label="Base role"
         placeholder="Choose a built-in role…"
